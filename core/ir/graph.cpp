@@ -501,7 +501,12 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
   scopes.push_back(this);
   for (const auto& n : nodes_) {
     std::string who = "node '";
-    who += n->name.empty() ? "#" + std::to_string(n->id_) : n->name;
+    if (n->name.empty()) {
+      who += '#';
+      who += std::to_string(n->id_);
+    } else {
+      who += n->name;
+    }
     who += "' (";
     who += n->op_type;
     who += ")";
