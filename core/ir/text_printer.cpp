@@ -20,6 +20,11 @@
 // Attribute values: 1 (int), 1.0 (float; always has '.', 'e', inf or nan), "s", [1, 2] (ints),
 // [1.0] (floats), ["a"] (strings), ints[] / floats[] / ... (empty lists), tensor f32[2] [1, 2],
 // graph "g" (...) -> (...) {...}, sparse_tensor hex"..", type_proto hex"..", ref(float, "alpha").
+//
+// Left out, as they carry no meaning for reading or diffing a graph: unknown protobuf fields,
+// dim and type denotations, doc strings of values, tensors and attributes, and where a loaded
+// tensor's external data came from (a tensor whose external data was not loaded prints as a
+// summary naming its file).
 #include <algorithm>
 #include <array>
 #include <charconv>

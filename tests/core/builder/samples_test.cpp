@@ -131,7 +131,8 @@ TEST(Samples, GeneratedFilesMatchTheBuilder) {
     const auto path = dir / (std::string(s.name) + ".onnx");
     if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not generated (build target kiln_samples)";
     Model loaded = load_model(path.string());
-    EXPECT_EQ(print_model(loaded), print_model(s.make(1))) << s.name;
+    EXPECT_EQ(print_model(loaded), print_model(s.make(1)))
+        << s.name << ": " << path << " is stale or export/import changed it (rebuild target kiln_samples)";
   }
 }
 
