@@ -45,12 +45,12 @@ struct ExternalPlan {
   }
 };
 
-// A main-graph initializer kept out of the GraphProto and written later straight from its
-// buffer: protobuf would otherwise copy every weight into the message before serializing it.
+// A main-graph initializer kept out of the GraphProto and written later, its raw data straight
+// from its buffer: protobuf would otherwise copy every weight into the message first.
 struct DeferredTensor {
-  std::string header;  // the serialized TensorProto without raw_data
+  std::string header;  // the serialized TensorProto, less raw_data when size > 0
   const Tensor* tensor;
-  size_t size;
+  size_t size;         // raw_data bytes to append from the tensor's buffer
 };
 
 // The serialized model in pieces: ModelProto without its graph, the GraphProto without the
@@ -159,7 +159,9 @@ class Exporter {
   void export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<DeferredTensor>* deferred);
   void export_node(const Node& n, onnx::NodeProto& np);
   void export_attribute(const Attribute& a, onnx::AttributeProto& ap, const std::string& what);
-  void export_initializer(const Tensor& t, onnx::TensorProto& tp);
+  // Fills tp; with defer_raw, embedded numeric data is left out and its size returned, for the
+  // caller to write straight from the buffer.
+  size_t export_initializer(const Tensor& t, onnx::TensorProto& tp, bool defer_raw);
   void value_info_to_proto(const Value& v, onnx::ValueInfoProto& vi);
   bool goes_external(const Tensor& t, size_t size) const {
     return plan_ && t.dtype != DataType::String && static_cast<int64_t>(size) >= plan_->min_bytes;
@@ -243,18 +245,12 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
   for (const Value* v : g.initializers()) {
     if (sparse_names.count(v->name())) continue;
     const Tensor& t = *v->initializer();
-    std::string what = "initializer '" + v->name() + "'";
-    size_t size = onnx_io::checked_data_size(t, what);
-    if (deferred && t.dtype != DataType::String && !goes_external(t, size)) {
-      onnx::TensorProto header;
-      onnx_io::tensor_header_to_proto(t, header);
-      header.set_name(v->name());
-      deferred->push_back({header.SerializeAsString(), &t, size});
-      continue;
-    }
-    onnx::TensorProto* tp = gp.add_initializer();
-    export_initializer(t, *tp);
-    tp->set_name(v->name());
+    onnx::TensorProto header;
+    onnx::TensorProto& tp = deferred ? header : *gp.add_initializer();
+    size_t raw = export_initializer(t, tp, deferred != nullptr);
+    tp.set_name(v->name());
+    // All of them, not only the large ones, so the initializers keep their order.
+    if (deferred) deferred->push_back({header.SerializeAsString(), &t, raw});
   }
   for (const Node* n : g.nodes()) export_node(*n, *gp.add_node());
   for (const Value* v : g.outputs()) value_info_to_proto(*v, *gp.add_output());
@@ -265,12 +261,16 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
   });
 }
 
-void Exporter::export_initializer(const Tensor& t, onnx::TensorProto& tp) {
+size_t Exporter::export_initializer(const Tensor& t, onnx::TensorProto& tp, bool defer_raw) {
   std::string what = "initializer '" + t.name + "'";
   size_t size = onnx_io::checked_data_size(t, what);
   if (!goes_external(t, size)) {
+    if (defer_raw && t.dtype != DataType::String) {
+      onnx_io::tensor_header_to_proto(t, tp);
+      return size;
+    }
     onnx_io::tensor_to_proto(t, tp, what);
-    return;
+    return 0;
   }
   onnx_io::tensor_header_to_proto(t, tp);
   uint64_t offset = plan_->place(t, size);
@@ -285,6 +285,7 @@ void Exporter::export_initializer(const Tensor& t, onnx::TensorProto& tp) {
   entry("length", std::to_string(size));
   // The checksum describes the bytes, which a Tensor never changes.
   if (t.external && !t.external->checksum.empty()) entry("checksum", t.external->checksum);
+  return 0;
 }
 
 void Exporter::export_node(const Node& n, onnx::NodeProto& np) {

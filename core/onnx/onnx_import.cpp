@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <new>
 #include <numeric>
 #include <string_view>
@@ -376,11 +378,50 @@ std::unique_ptr<Graph> Importer::import_subgraph(onnx::GraphProto& gp, Graph& ow
   return sub;
 }
 
-void parse_model(onnx::ModelProto& mp, google::protobuf::io::ZeroCopyInputStream& in) {
+using StreamFactory = std::function<std::unique_ptr<google::protobuf::io::ZeroCopyInputStream>()>;
+
+// After a failed parse, a walk over the top-level fields tells a cut-off file (a known field
+// whose length runs past the end) from one that was never ONNX.
+std::string parse_failure_reason(google::protobuf::io::ZeroCopyInputStream& in, int64_t size) {
+  const std::string generic = "not a valid ONNX protobuf (parse failed)";
   google::protobuf::io::CodedInputStream coded(&in);
   coded.SetTotalBytesLimit(INT_MAX);
-  coded.SetRecursionLimit(onnx_io::kProtoRecursionLimit);
-  if (!mp.ParseFromCodedStream(&coded)) fail("not a valid ONNX protobuf (parse failed)");
+  auto known = [](uint32_t field) { return (field >= 1 && field <= 8) || field == 14 || field == 20 || field == 25; };
+  for (;;) {
+    uint32_t tag = coded.ReadTag();
+    if (tag == 0) return generic;
+    uint32_t field = tag >> 3;
+    if (!known(field)) return generic;
+    bool ok = true;
+    uint64_t v64 = 0;
+    uint32_t v32 = 0;
+    switch (tag & 7) {
+      case 0: ok = coded.ReadVarint64(&v64); break;
+      case 1: ok = coded.ReadLittleEndian64(&v64); break;
+      case 5: ok = coded.ReadLittleEndian32(&v32); break;
+      // Checked against the size: skipping in a file seeks, and seeking past the end succeeds.
+      case 2: ok = coded.ReadVarint32(&v32) && coded.CurrentPosition() + int64_t{v32} <= size &&
+                   coded.Skip(static_cast<int>(v32));
+        break;
+      default: return generic;
+    }
+    if (!ok)
+      return "not a valid ONNX protobuf (parse failed: the file ends inside top-level field " + std::to_string(field) +
+             (field == onnx_io::kModelGraph ? " (the graph)" : "") + "; truncated?)";
+  }
+}
+
+void parse_model(onnx::ModelProto& mp, int64_t size, const StreamFactory& open_stream) {
+  {
+    auto in = open_stream();
+    google::protobuf::io::CodedInputStream coded(in.get());
+    coded.SetTotalBytesLimit(INT_MAX);
+    coded.SetRecursionLimit(onnx_io::kProtoRecursionLimit);
+    if (mp.ParseFromCodedStream(&coded)) return;
+  }
+  mp.Clear();
+  auto in = open_stream();
+  fail(parse_failure_reason(*in, size));
 }
 
 Model import_parsed(onnx::ModelProto& mp, const std::string& base_dir, const ImportOptions& options) {
@@ -428,8 +469,10 @@ Model load_model(const std::string& path, const ImportOptions& options) {
     {
       // Parsing from the descriptor, not from a copy of the file, keeps peak memory near the
       // model's size: the weights are read once, straight into the strings they are moved out of.
-      google::protobuf::io::FileInputStream in(fd, onnx_io::kReadBlockBytes);
-      parse_model(mp, in);
+      parse_model(mp, st.st_size, [fd]() -> std::unique_ptr<google::protobuf::io::ZeroCopyInputStream> {
+        if (::lseek(fd, 0, SEEK_SET) != 0) fail("cannot read (", std::strerror(errno), ")");
+        return std::make_unique<google::protobuf::io::FileInputStream>(fd, onnx_io::kReadBlockBytes);
+      });
     }
     Model m = import_parsed(mp, parent_dir(path), options);
     m.source_path = path;
@@ -445,8 +488,9 @@ Model load_model_from_bytes(const void* data, size_t size, const std::string& la
     if (size == 0) fail("empty file, not an ONNX model");
     if (size > static_cast<size_t>(INT_MAX)) fail("model is over 2 GB; protobuf cannot read it");
     onnx::ModelProto mp;
-    google::protobuf::io::ArrayInputStream in(data, static_cast<int>(size));
-    parse_model(mp, in);
+    parse_model(mp, static_cast<int64_t>(size), [&]() -> std::unique_ptr<google::protobuf::io::ZeroCopyInputStream> {
+      return std::make_unique<google::protobuf::io::ArrayInputStream>(data, static_cast<int>(size));
+    });
     return import_parsed(mp, base_dir, options);
   } catch (...) {
     rethrow_with_label(label);

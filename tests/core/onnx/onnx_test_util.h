@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
 #include "core/ir/model.h"
@@ -35,6 +36,12 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// For EXPECT_TRUE: on failure, shows the text that lacks the part.
+inline ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
 
 inline void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
