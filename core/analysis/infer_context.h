@@ -150,6 +150,7 @@ void add_linalg_rules(RuleTable& t);
 void add_control_flow_rules(RuleTable& t);
 void add_rnn_rules(RuleTable& t);
 void add_quant_rules(RuleTable& t);
+void add_sequence_rules(RuleTable& t);
 void add_misc_rules(RuleTable& t);
 
 // ---- Shared helpers -----------------------------------------------------------------------------
@@ -168,8 +169,11 @@ Dim refine_dim(const Dim& a, const Dim& b, bool* conflict);
 // The least specific dim covering both (If branches, loop iterations): equal dims stay, others
 // become unknown.
 Dim union_dim(const Dim& a, const Dim& b);
-// Same for whole types: rank unknown when ranks differ; Unknown when dtypes differ.
+// Same for whole types: rank unknown when ranks differ; Unknown when dtypes differ. Sequences
+// and optionals unite their element types.
 ValueType union_type(const ValueType& a, const ValueType& b);
+// union_type for two non-tensor types (infer_sequence.cpp).
+ValueType union_other_type(const ValueType& a, const ValueType& b);
 
 // Integer arithmetic for partial data propagation: exact on known numbers, identity laws on
 // symbols (x*1, x+0, x-0, x/1), unknown otherwise. Overflow and division by zero yield unknown.

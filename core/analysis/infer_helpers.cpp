@@ -59,7 +59,7 @@ Dim union_dim(const Dim& a, const Dim& b) {
 
 ValueType union_type(const ValueType& a, const ValueType& b) {
   if (!a.is_known() || !b.is_known() || a.kind != b.kind) return ValueType();
-  if (!a.is_tensor()) return a.other == b.other ? a : ValueType();
+  if (!a.is_tensor()) return a.other == b.other ? a : union_other_type(a, b);
   if (a.dtype != b.dtype) return ValueType();
   ValueType out = ValueType::tensor(a.dtype);
   if (a.shape && b.shape && a.shape->rank() == b.shape->rank()) {

@@ -2,6 +2,7 @@
 // Range, EyeLike, random generators, signal windows and transforms, NonMaxSuppression.
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/analysis/infer_context.h"
@@ -237,6 +238,49 @@ void bernoulli(InferContext& c) {
   c.set(0, s ? ValueType::tensor(dt, *s) : ValueType::tensor(dt));
 }
 
+// Output of strings left after filtering stop words: a new, data-dependent length.
+void string_normalizer(InferContext& c) {
+  const Shape* in = c.shape(0);
+  if (!in || (in->rank() != 1 && in->rank() != 2)) {
+    c.set_dtype(0, DataType::String);
+    return;
+  }
+  Shape out = *in;
+  out.dims.back() = c.fresh();
+  c.set(0, DataType::String, std::move(out));
+}
+
+void tfidf_vectorizer(InferContext& c) {
+  const Shape* in = c.shape(0);
+  auto indexes = c.node().attr_ints("ngram_indexes");
+  Dim width;
+  if (!indexes.empty()) width = Dim::known(*std::max_element(indexes.begin(), indexes.end()) + 1);
+  if (!in || (in->rank() != 1 && in->rank() != 2)) {
+    c.set_dtype(0, DataType::Float32);
+    return;
+  }
+  c.set(0, DataType::Float32, in->rank() == 1 ? Shape({width}) : Shape({in->dims[0], width}));
+}
+
+// Training optimizers (Adagrad, Adam, Momentum): inputs R, T, then groups of n tensors (X, G and
+// the optimizer's state); outputs are the new X and the new state groups, each typed like its input
+// group. The gradient group G has no output.
+void optimizer(InferContext& c) {
+  size_t in_groups = c.node().op_type == "Adam" ? 4 : 3;
+  size_t out_groups = in_groups - 1;
+  if (c.num_inputs() < 2 || (c.num_inputs() - 2) % in_groups != 0) {
+    c.warn("inputs do not form complete groups");
+    return;
+  }
+  size_t n = (c.num_inputs() - 2) / in_groups;
+  if (c.num_outputs() != n * out_groups) {
+    c.warn("outputs do not form complete groups");
+    return;
+  }
+  for (size_t g = 0; g < out_groups; ++g)
+    for (size_t i = 0; i < n; ++i) copy_input_type(c, 2 + (g == 0 ? 0 : g + 1) * n + i, g * n + i);
+}
+
 }  // namespace
 
 void add_misc_rules(RuleTable& t) {
@@ -257,6 +301,10 @@ void add_misc_rules(RuleTable& t) {
   t.add("DFT", 17, dft);
   t.add("STFT", 17, stft);
   t.add("NonMaxSuppression", 10, non_max_suppression);
+  t.add("StringNormalizer", 10, string_normalizer);
+  t.add("TfIdfVectorizer", 9, tfidf_vectorizer);
+  for (auto op : {"Adagrad", "Adam", "Momentum"})
+    t.add(op, 1, optimizer, kOpsetOpen, "ai.onnx.preview.training");
 }
 
 }  // namespace kiln::analysis

@@ -24,6 +24,7 @@ struct Index {
     add_control_flow_rules(table);
     add_rnn_rules(table);
     add_quant_rules(table);
+    add_sequence_rules(table);
     add_misc_rules(table);
     for (const OpRule& r : table.rules()) {
       if (r.domain.empty()) {
