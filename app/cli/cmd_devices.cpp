@@ -2,6 +2,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/util/error.h"
 #include "core/util/json.h"
 #include "kernels/cpu/cpu_info.h"
 #include "kernels/cuda/cuda_device.h"
