@@ -60,10 +60,9 @@ class Engine;
 
 class InferContext {
  public:
-  InferContext(Engine& engine, Node& node, int64_t opset) : e_(engine), node_(node), opset_(opset) {}
+  InferContext(Engine& engine, const Node& node, int64_t opset) : e_(engine), node_(node), opset_(opset) {}
 
   const Node& node() const { return node_; }
-  Node& mutable_node() { return node_; }
   // Opset imported for the node's domain (the newest known when the model imports none).
   int64_t opset() const { return opset_; }
 
@@ -91,8 +90,6 @@ class InferContext {
   void set_dtype(size_t i, DataType dt) { set(i, ValueType::tensor(dt)); }
   void set_ints(size_t i, KnownInts k);
   void set_constant(size_t i, std::shared_ptr<const Tensor> t);
-  // Type already on output i (after set(), the merged one).
-  const ValueType& output_type(size_t i) const;
 
   // A new symbolic dim "unk__N" for a size only known at run time.
   Dim fresh();
@@ -106,7 +103,7 @@ class InferContext {
 
  private:
   Engine& e_;
-  Node& node_;
+  const Node& node_;
   int64_t opset_;
 };
 
@@ -129,7 +126,6 @@ class RuleTable {
   void add(std::string_view op_type, int64_t since, InferFn fn, int64_t until = kOpsetOpen,
            std::string_view domain = "");
   const std::vector<OpRule>& rules() const { return rules_; }
-  std::vector<OpRule>& mutable_rules() { return rules_; }
 
  private:
   std::vector<OpRule> rules_;

@@ -156,6 +156,8 @@ void Engine::infer_node(Node& n) {
 
 void Engine::apply(Value* v, const ValueType& inferred) {
   if (!v || !inferred.is_known()) return;
+  // "Some tensor" says nothing a rule could not decide; the value stays as it is.
+  if (inferred.is_tensor() && inferred.dtype == DataType::Undefined && !inferred.shape) return;
   if (!v->has_value_info) {
     if (!(v->type == inferred)) {
       v->type = inferred;
@@ -307,11 +309,6 @@ void InferContext::set_ints(size_t i, KnownInts k) { e_.set_ints(node_.output(i)
 
 void InferContext::set_constant(size_t i, std::shared_ptr<const Tensor> t) {
   e_.set_constant(node_.output(i), std::move(t));
-}
-
-const ValueType& InferContext::output_type(size_t i) const {
-  const Value* v = node_.output(i);
-  return v ? v->type : unknown_type();
 }
 
 Dim InferContext::fresh() { return e_.fresh(); }
