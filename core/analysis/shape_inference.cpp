@@ -203,6 +203,9 @@ const Tensor* Engine::constant_of(const Value* v) const {
   v = resolve(v);
   if (!v) return nullptr;
   if (const Tensor* t = v->constant()) return t;
+  // A graph input with a default value (ir_version < 4 models list every initializer as an
+  // input): shapes follow the default, as in ONNX's own inference.
+  if (v->is_initializer()) return v->initializer().get();
   auto it = consts_.find(v);
   return it == consts_.end() ? nullptr : it->second.get();
 }

@@ -38,6 +38,18 @@ TEST(InferTensor, ReshapeAllowZeroAndOpset1) {
   EXPECT_EQ(t1.type("y"), "f32[3,4]");
 }
 
+// Old models list every initializer as a graph input too; its value is a default, and shapes
+// follow it as in ONNX's inference.
+TEST(InferTensor, ShapeDataFromInputDefaults) {
+  TestModel t(8);
+  Value* x = t.in_f32("x", {D(2), D(6)});
+  t.in("shape", DataType::Int64, {D(2)});
+  t.i64("shape", {3, -1});
+  t.op("Reshape", {x, t.g.find_value("shape")}, "y");
+  t.infer();
+  EXPECT_EQ(t.type("y"), "f32[3,4]");
+}
+
 // The exporter pattern: x.view(x.size(0), -1) written out as Shape -> Gather -> Unsqueeze ->
 // Concat -> Reshape.
 TEST(InferTensor, ShapeGatherConcatChainResolves) {
