@@ -90,8 +90,9 @@ void slice(InferContext& c) {
     const Dim& d = in->dims[ax];
     if (d.is_known()) {
       out.dims[ax] = Dim::known(slice_length(d.value, st, en, sp));
-    } else if (st == 0 && sp == 1 && en >= std::numeric_limits<int32_t>::max()) {
-      out.dims[ax] = d;  // the whole axis
+    } else if ((st == 0 && sp == 1 && en >= std::numeric_limits<int32_t>::max()) ||
+               (st == -1 && sp == -1 && en <= std::numeric_limits<int32_t>::min())) {
+      out.dims[ax] = d;  // the whole axis, forward or reversed
     } else {
       out.dims[ax] = Dim::unknown();
     }

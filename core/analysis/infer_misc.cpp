@@ -78,6 +78,10 @@ void constant_of_shape(InferContext& c) {
       c.set_dtype(0, dt);
     return;
   }
+  if (shape->scalar) {
+    c.warn("the shape input must be 1-D");
+    return;
+  }
   Shape out;
   for (const SymInt& d : shape->v) {
     if (d.is_known() && d.value < 0) {
@@ -281,6 +285,17 @@ void optimizer(InferContext& c) {
     for (size_t i = 0; i < n; ++i) copy_input_type(c, 2 + (g == 0 ? 0 : g + 1) * n + i, g * n + i);
 }
 
+// Gradient: output i is the gradient of the value named xs[i], so it has that value's type.
+void gradient(InferContext& c) {
+  const Attribute* xs = c.node().attr("xs");
+  if (!xs) {
+    c.warn("attribute 'xs' is missing");
+    return;
+  }
+  for (size_t i = 0; i < xs->strings.size() && i < c.num_outputs(); ++i)
+    if (const Value* v = c.node().graph()->find_value(xs->strings[i])) c.set(i, v->type);
+}
+
 }  // namespace
 
 void add_misc_rules(RuleTable& t) {
@@ -305,6 +320,7 @@ void add_misc_rules(RuleTable& t) {
   t.add("TfIdfVectorizer", 9, tfidf_vectorizer);
   for (auto op : {"Adagrad", "Adam", "Momentum"})
     t.add(op, 1, optimizer, kOpsetOpen, "ai.onnx.preview.training");
+  t.add("Gradient", 1, gradient, kOpsetOpen, "ai.onnx.preview.training");
 }
 
 }  // namespace kiln::analysis

@@ -1,7 +1,7 @@
 // Inference rules for ops that rearrange or resize tensors without computing on elements: Shape,
-// Size, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Expand, Tile, Pad, Resize,
-// Upsample, DepthToSpace-like ops live in infer_nn.cpp. Shape tensors flowing through these ops
-// keep their known contents (partial data propagation).
+// Size, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Expand, Tile, Pad, Resize
+// and Upsample (DepthToSpace and SpaceToDepth are in infer_nn.cpp). Shape tensors flowing through
+// these ops keep their known contents (partial data propagation).
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -67,8 +67,8 @@ struct SymProduct {
 
 // The dim that makes numerator / denominator hold, or unknown.
 Dim solve_quotient(const SymProduct& num, const SymProduct& den, InferContext& c) {
-  if (num.known == 0 && !num.unknown) return Dim::unknown();  // any size fits an empty tensor
   if (num.unknown || den.unknown || den.known == 0) return Dim::unknown();
+  if (num.known == 0) return Dim::known(0);
   std::multiset<std::string> rest = num.symbols;
   for (const std::string& s : den.symbols) {
     auto it = rest.find(s);

@@ -18,12 +18,14 @@ TEST(InferTensor, ReshapeZeroAndMinusOne) {
   t.op("Reshape", {t.in_f32("y", {D(2), D(3), D(4)}), t.i64("s3", {4, 0, -1})}, "static");
   t.op("Reshape", {x, t.i64("s4", {0, 2, -1, 2})}, "split");
   t.op("Reshape", {x, t.in("dyn", DataType::Int64, {D(3)})}, "dynamic");
+  t.op("Reshape", {t.in_f32("e", {D(0), S("k"), D(3)}), t.i64("s5", {-1, 3})}, "empty");
   t.infer();
   EXPECT_EQ(t.type("keep_batch"), "f32[batch,12]");
   EXPECT_EQ(t.type("unknown_lead"), "f32[?,6]");
   EXPECT_EQ(t.type("static"), "f32[4,3,2]");
   EXPECT_EQ(t.type("split"), "f32[batch,2,3,2]");
   EXPECT_EQ(t.type("dynamic"), "f32[?,?,?]");
+  EXPECT_EQ(t.type("empty"), "f32[0,3]");
 }
 
 TEST(InferTensor, ReshapeAllowZeroAndOpset1) {
@@ -125,12 +127,15 @@ TEST(InferTensor, SliceNegativeClampedAndStepped) {
        "y");
   t.op("Slice", {x, t.i64("st2", {0}), t.i64("en2", {INT64_MAX}), t.i64("ax2", {2})}, "whole");
   t.op("Slice", {x, t.i64("st3", {5}), t.i64("en3", {2}), t.i64("ax3", {0})}, "empty");
+  t.op("Slice", {x, t.i64("st5", {-1}), t.i64("en5", {INT64_MIN}), t.i64("ax5", {2}), t.i64("sp5", {-1})},
+       "flipped");
   t.op("Slice", {x, t.in("dyn", DataType::Int64, {D(1)}), t.i64("en4", {2}), t.i64("ax4", {1})},
        "dyn_out");
   t.infer();
   EXPECT_EQ(t.type("y"), "f32[3,7,n,4]");
   EXPECT_EQ(t.type("whole"), "f32[10,20,n,8]");
   EXPECT_EQ(t.type("empty"), "f32[0,20,n,8]");
+  EXPECT_EQ(t.type("flipped"), "f32[10,20,n,8]");
   EXPECT_EQ(t.type("dyn_out"), "f32[10,?,n,8]");
 }
 
