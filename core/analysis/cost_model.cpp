@@ -111,7 +111,7 @@ NodeCost einsum_cost(const Node& n) {
   std::string lhs = eq.substr(0, eq.find("->"));
   std::array<int64_t, 128> size{};
   int64_t ellipsis = 1;
-  size_t operand = 0, pos = 0;
+  size_t operand = 0;
   for (size_t start = 0; operand < n.num_inputs(); ++operand) {
     size_t comma = lhs.find(',', start);
     std::string term = lhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
@@ -120,9 +120,9 @@ NodeCost einsum_cost(const Node& n) {
     size_t letters = 0;
     for (char ch : term)
       if (ch != '.' && ch != ' ') ++letters;
-    if (letters > s->rank()) return kUnknown;
-    size_t ell = s->rank() - letters;
-    pos = 0;
+    bool has_ellipsis = term.find('.') != std::string::npos;
+    if (letters > s->rank() || (!has_ellipsis && letters != s->rank())) return kUnknown;
+    size_t ell = s->rank() - letters, pos = 0;
     for (size_t i = 0; i < term.size(); ++i) {
       char ch = term[i];
       if (ch == ' ') continue;
