@@ -178,12 +178,28 @@ SymInt sym_sub(const SymInt& a, const SymInt& b);
 SymInt sym_mul(const SymInt& a, const SymInt& b);
 SymInt sym_div(const SymInt& a, const SymInt& b);  // integer division truncating toward zero
 
+// Sizes computed from attribute values (strides, pads, scales, ...) that a malformed model can
+// make absurd: computed wide, they become unknown when they are not a valid int64 size.
+using Wide = __int128;
+inline Dim wide_dim(Wide v) {
+  return v >= 0 && v <= std::numeric_limits<int64_t>::max() ? Dim::known(static_cast<int64_t>(v))
+                                                            : Dim::unknown();
+}
+// floor(v) as a size; nullopt for NaN, infinities and values past int64.
+std::optional<int64_t> size_from_double(double v);
+
 // Product of dims [begin, end): known when all are known, the one non-1 symbolic dim when all
 // others are a known 1, unknown otherwise.
 Dim dim_product(const std::vector<Dim>& dims, size_t begin, size_t end);
 
 // Shape of a tensor described by a known int list, for ops whose output is that list (Shape).
 inline Shape vector_shape(int64_t n) { return Shape({Dim::known(n)}); }
+
+// Ranks past this come only from malformed shape tensors.
+inline constexpr int64_t kMaxRank = 1024;
+// A shape of `rank` unknown dims, where the rank is the (known) length of a 1-D shape tensor;
+// nullopt when the length is unknown or implausible.
+std::optional<Shape> shape_of_length(const Shape* shape_tensor_shape);
 
 // Output `out` gets the type of input `in` (when that is known).
 void copy_input_type(InferContext& c, size_t in, size_t out);

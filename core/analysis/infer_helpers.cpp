@@ -1,6 +1,7 @@
 // Shape helpers shared by the inference rule families: broadcasting, dim refinement and union,
 // and the integer arithmetic of partial data propagation.
 #include <algorithm>
+#include <cmath>
 
 #include "core/analysis/infer_context.h"
 
@@ -117,6 +118,12 @@ SymInt sym_div(const SymInt& a, const SymInt& b) {
   return SymInt::unknown();
 }
 
+std::optional<int64_t> size_from_double(double v) {
+  // 2^63 is exactly representable; everything below it converts without overflow.
+  if (!(v >= 0) || v >= 9223372036854775808.0) return std::nullopt;
+  return static_cast<int64_t>(std::floor(v));
+}
+
 Dim dim_product(const std::vector<Dim>& dims, size_t begin, size_t end) {
   int64_t p = 1;
   const Dim* sym = nullptr;
@@ -135,6 +142,12 @@ Dim dim_product(const std::vector<Dim>& dims, size_t begin, size_t end) {
   if (unknown) return Dim::unknown();
   if (sym) return p == 1 ? *sym : Dim::unknown();
   return Dim::known(p);
+}
+
+std::optional<Shape> shape_of_length(const Shape* s) {
+  if (!s || s->rank() != 1 || !s->dims[0].is_known() || s->dims[0].value > kMaxRank)
+    return std::nullopt;
+  return Shape(std::vector<Dim>(static_cast<size_t>(s->dims[0].value)));
 }
 
 void copy_input_type(InferContext& c, size_t in, size_t out) {

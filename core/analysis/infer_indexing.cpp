@@ -15,16 +15,17 @@ ValueType tensor_of(DataType dt, std::optional<Shape> s) {
 // Elements [start, end) by step along a dim of size n, with ONNX's clamping.
 int64_t slice_length(int64_t n, int64_t start, int64_t end, int64_t step) {
   if (n <= 0) return 0;
-  if (start < 0) start += n;
-  if (end < 0) end += n;
+  if (start < 0) start = start < -n ? -1 : start + n;
+  if (end < 0) end = end < -n ? -1 : end + n;
+  // Clamped to [-1, n], the bounds cannot overflow; the step can, so the rounding is done wide.
   if (step > 0) {
     start = std::clamp<int64_t>(start, 0, n);
     end = std::clamp<int64_t>(end, 0, n);
-    return end > start ? (end - start + step - 1) / step : 0;
+    return end > start ? static_cast<int64_t>((Wide(end) - start + step - 1) / step) : 0;
   }
   start = std::clamp<int64_t>(start, 0, n - 1);
   end = std::clamp<int64_t>(end, -1, n - 1);
-  return start > end ? (start - end - step - 1) / -step : 0;
+  return start > end ? static_cast<int64_t>((Wide(start) - end - step - 1) / -Wide(step)) : 0;
 }
 
 void slice(InferContext& c) {
@@ -109,10 +110,10 @@ void slice(InferContext& c) {
     c.set_ints(0, KnownInts{});
     return;
   }
-  if (st < 0) st += len;
+  if (st < 0) st = st < -len ? 0 : st + len;
   st = sp > 0 ? std::clamp<int64_t>(st, 0, len) : std::clamp<int64_t>(st, 0, len - 1);
   KnownInts o;
-  for (int64_t i = 0; i < count; ++i) o.v.push_back(k->v[static_cast<size_t>(st + i * sp)]);
+  for (int64_t i = 0; i < count; ++i) o.v.push_back(k->v[static_cast<size_t>(st + Wide(i) * sp)]);
   c.set_ints(0, std::move(o));
 }
 
@@ -171,7 +172,7 @@ void gather_nd(InferContext& c) {
   int64_t b = c.node().attr_int("batch_dims", 0);
   int64_t m = idx->dims.back().value;
   auto r = static_cast<int64_t>(data->rank());
-  if (b < 0 || b + m > r || b >= static_cast<int64_t>(idx->rank())) {
+  if (b < 0 || m > r || b > r - m || b >= static_cast<int64_t>(idx->rank())) {
     c.warn("indices' last dim and batch_dims exceed the data's rank");
     return;
   }
@@ -282,7 +283,8 @@ void one_hot(InferContext& c) {
   }
   Dim depth = Dim::unknown();
   if (auto d = c.double_values(1); d && d->size() == 1) {
-    depth = Dim::known(static_cast<int64_t>((*d)[0]));
+    auto v = size_from_double((*d)[0]);
+    depth = v ? Dim::known(*v) : Dim::unknown();
   } else if (const KnownInts* k = c.ints(1); k && k->v.size() == 1) {
     depth = k->v[0].to_dim();
   }

@@ -71,11 +71,8 @@ void constant_of_shape(InferContext& c) {
   DataType dt = vt ? vt->dtype : DataType::Float32;
   const KnownInts* shape = c.ints(0);
   if (!shape) {
-    const Shape* s = c.shape(0);
-    if (s && s->rank() == 1 && s->dims[0].is_known())
-      c.set(0, dt, Shape(std::vector<Dim>(static_cast<size_t>(s->dims[0].value))));
-    else
-      c.set_dtype(0, dt);
+    auto s = shape_of_length(c.shape(0));
+    c.set(0, s ? ValueType::tensor(dt, std::move(*s)) : ValueType::tensor(dt));
     return;
   }
   if (shape->scalar) {
@@ -119,7 +116,8 @@ void range(InferContext& c) {
       return;
     }
     double n = std::ceil((*limit - *start) / *delta);
-    c.set(0, dt, Shape({Dim::known(n > 0 ? static_cast<int64_t>(n) : 0)}));
+    auto len = size_from_double(std::max(n, 0.0));
+    c.set(0, dt, Shape({len ? Dim::known(*len) : Dim::unknown()}));
     return;
   }
   // Range(0, n, 1) over a symbolic n (a dim read by Shape) has n elements.
@@ -226,7 +224,7 @@ void stft(InferContext& c) {
   }
   if (sig && sig->rank() == 3 && sig->dims[1].is_known() && frame_len.is_known() && step &&
       step->v.size() == 1 && step->v[0].is_known() && step->v[0].value > 0)
-    frames = Dim::known((sig->dims[1].value - frame_len.value) / step->v[0].value + 1);
+    frames = wide_dim((Wide(sig->dims[1].value) - frame_len.value) / step->v[0].value + 1);
   if (frame_len.is_known())
     bins = Dim::known(c.node().attr_int("onesided", 1) ? frame_len.value / 2 + 1 : frame_len.value);
   c.set(0, dt, Shape({batch, frames, bins, Dim::known(2)}));
@@ -258,7 +256,7 @@ void tfidf_vectorizer(InferContext& c) {
   const Shape* in = c.shape(0);
   auto indexes = c.node().attr_ints("ngram_indexes");
   Dim width;
-  if (!indexes.empty()) width = Dim::known(*std::max_element(indexes.begin(), indexes.end()) + 1);
+  if (!indexes.empty()) width = wide_dim(Wide(*std::max_element(indexes.begin(), indexes.end())) + 1);
   if (!in || (in->rank() != 1 && in->rank() != 2)) {
     c.set_dtype(0, DataType::Float32);
     return;

@@ -13,8 +13,20 @@ void same_as_input(InferContext& c) {
   if (c.type(0).is_known()) c.set(0, c.type(0));
 }
 
+// Window attributes past this are malformed; bounding them keeps the size arithmetic in range.
+constexpr int64_t kMaxWindowValue = int64_t{1} << 32;
+
+bool plausible(InferContext& c, std::string_view name, const std::vector<int64_t>& v) {
+  for (int64_t x : v)
+    if (x > kMaxWindowValue || x < -kMaxWindowValue) {
+      c.warn("attribute '" + std::string(name) + "' has an implausible value " + std::to_string(x));
+      return false;
+    }
+  return true;
+}
+
 // ints attribute of the given length, `dflt` repeated when absent; nullopt (with a warning) when
-// present with the wrong length.
+// present with the wrong length or absurd values.
 std::optional<std::vector<int64_t>> per_axis(InferContext& c, std::string_view name, size_t n,
                                              int64_t dflt) {
   auto v = attr_ints_opt(c.node(), name);
@@ -24,6 +36,7 @@ std::optional<std::vector<int64_t>> per_axis(InferContext& c, std::string_view n
            " values for " + std::to_string(n) + " spatial axes");
     return std::nullopt;
   }
+  if (!plausible(c, name, *v)) return std::nullopt;
   return v;
 }
 
@@ -40,7 +53,7 @@ std::optional<std::vector<Dim>> window_output_dims(InferContext& c, const Shape&
   }
   auto strides = per_axis(c, "strides", n, 1);
   auto dilations = per_axis(c, "dilations", n, 1);
-  if (!strides || !dilations) return std::nullopt;
+  if (!strides || !dilations || !plausible(c, "kernel_shape", kernel)) return std::nullopt;
   for (size_t i = 0; i < n; ++i)
     if ((*strides)[i] <= 0 || (*dilations)[i] <= 0 || kernel[i] <= 0) {
       c.warn("strides, dilations and kernel sizes must be positive");
@@ -60,30 +73,30 @@ std::optional<std::vector<Dim>> window_output_dims(InferContext& c, const Shape&
   std::vector<Dim> out(n);
   for (size_t i = 0; i < n; ++i) {
     const Dim& in = x.dims[i + 2];
-    int64_t s = (*strides)[i];
-    int64_t ek = (kernel[i] - 1) * (*dilations)[i] + 1;
+    Wide s = (*strides)[i];
+    Wide ek = Wide(kernel[i] - 1) * (*dilations)[i] + 1;
     if (!in.is_known()) {
       // Sizes a symbolic dim passes through unchanged.
       if (s == 1 && (same || (ek == 1 && pads[i] == 0 && pads[i + n] == 0))) out[i] = in;
       continue;
     }
-    int64_t begin = pads[i], total = pads[i] + pads[i + n];
+    Wide begin = pads[i], total = Wide(pads[i]) + pads[i + n];
     if (same) {
       // The padding that makes out = ceil(in / stride), split as ONNX does.
-      int64_t r = in.value % s;
-      total = std::max<int64_t>(0, r == 0 ? ek - s : ek - r);
+      Wide r = in.value % s;
+      total = std::max<Wide>(0, r == 0 ? ek - s : ek - r);
       begin = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
     }
-    int64_t span = in.value + total - ek;
+    Wide span = in.value + total - ek;
     if (span < 0) {
       c.warn("window larger than the padded input on axis " + std::to_string(i + 2));
       return std::nullopt;
     }
-    int64_t o = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+    Wide o = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
     // As ONNX Runtime and PyTorch do: a last window that would start inside the end padding is
     // dropped.
     if (ceil_mode && (o - 1) * s >= in.value + begin) --o;
-    out[i] = Dim::known(o);
+    out[i] = wide_dim(o);
   }
   return out;
 }
@@ -138,7 +151,11 @@ void conv_transpose(InferContext& c) {
   Shape out;
   out.dims.push_back(x->dims[0]);
   Dim ch = Dim::unknown();
-  if (w && w->rank() >= 2 && w->dims[1].is_known()) ch = Dim::known(w->dims[1].value * group);
+  if (group <= 0) {
+    c.warn("attribute 'group' must be positive");
+    return;
+  }
+  if (w && w->rank() >= 2 && w->dims[1].is_known()) ch = wide_dim(Wide(w->dims[1].value) * group);
   out.dims.push_back(ch);
   out.dims.resize(n + 2);
   auto strides = per_axis(c, "strides", n, 1);
@@ -165,6 +182,7 @@ void conv_transpose(InferContext& c) {
   } else if (w && w->rank() == n + 2) {
     for (size_t i = 0; i < n && w->dims[i + 2].is_known(); ++i) kernel.push_back(w->dims[i + 2].value);
   }
+  if (!plausible(c, "kernel_shape", kernel)) return;
   std::string auto_pad = c.node().attr_string("auto_pad", "NOTSET");
   bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
   std::vector<int64_t> pads(2 * n, 0);
@@ -180,17 +198,17 @@ void conv_transpose(InferContext& c) {
     const Dim& in = x->dims[i + 2];
     if (!in.is_known()) continue;
     if (same) {
-      out.dims[i + 2] = Dim::known(in.value * (*strides)[i]);
+      out.dims[i + 2] = wide_dim(Wide(in.value) * (*strides)[i]);
       continue;
     }
     if (kernel.size() != n) continue;
-    int64_t ek = (kernel[i] - 1) * (*dilations)[i] + 1;
-    int64_t o = (*strides)[i] * (in.value - 1) + (*out_pad)[i] + ek - pads[i] - pads[i + n];
+    Wide ek = (Wide(kernel[i]) - 1) * (*dilations)[i] + 1;
+    Wide o = Wide((*strides)[i]) * (in.value - 1) + (*out_pad)[i] + ek - pads[i] - pads[i + n];
     if (o < 0) {
       c.warn("negative output size");
       return;
     }
-    out.dims[i + 2] = Dim::known(o);
+    out.dims[i + 2] = wide_dim(o);
   }
   c.set(0, dt, std::move(out));
 }
@@ -232,8 +250,8 @@ void max_unpool(InferContext& c) {
   if (c.has_input(2)) {
     if (auto v = c.int_values(2)) {
       c.set(0, dt, Shape::of(*v));
-    } else if (const Shape* s = c.shape(2); s && s->rank() == 1 && s->dims[0].is_known()) {
-      c.set(0, dt, Shape(std::vector<Dim>(static_cast<size_t>(s->dims[0].value))));
+    } else if (auto s = shape_of_length(c.shape(2))) {
+      c.set(0, dt, std::move(*s));
     } else {
       c.set_dtype(0, dt);
     }
@@ -251,8 +269,8 @@ void max_unpool(InferContext& c) {
   Shape out({x->dims[0], x->dims[1]});
   for (size_t i = 0; i < n; ++i) {
     const Dim& in = x->dims[i + 2];
-    out.dims.push_back(in.is_known() ? Dim::known((in.value - 1) * (*strides)[i] + (*kernel)[i] -
-                                                  (*pads)[i] - (*pads)[i + n])
+    out.dims.push_back(in.is_known() ? wide_dim(Wide(in.value - 1) * (*strides)[i] + (*kernel)[i] -
+                                                (*pads)[i] - (*pads)[i + n])
                                      : Dim::unknown());
   }
   c.set(0, dt, std::move(out));
@@ -302,13 +320,13 @@ void depth_to_space(InferContext& c) {
   }
   auto scale = [&](const Dim& d, bool up) {
     if (!d.is_known()) return b == 1 ? d : Dim::unknown();
-    return Dim::known(up ? d.value * b : d.value / b);
+    return up ? wide_dim(Wide(d.value) * b) : Dim::known(d.value / b);
   };
   bool d2s = c.node().op_type == "DepthToSpace";
   Shape out({x->dims[0], Dim::unknown(), scale(x->dims[2], d2s), scale(x->dims[3], d2s)});
   const Dim& ch = x->dims[1];
   if (ch.is_known()) {
-    out.dims[1] = Dim::known(d2s ? ch.value / (b * b) : ch.value * b * b);
+    out.dims[1] = wide_dim(d2s ? ch.value / (Wide(b) * b) : Wide(ch.value) * b * b);
   } else if (b == 1) {
     out.dims[1] = ch;
   }
@@ -376,9 +394,9 @@ void col2im(InferContext& c) {
   }
   Shape out({x->dims[0], Dim::unknown()});
   if (block && block->size() == image->size() && x->dims[1].is_known()) {
-    int64_t prod = 1;
-    for (int64_t b : *block) prod *= b;
-    if (prod > 0) out.dims[1] = Dim::known(x->dims[1].value / prod);
+    Wide prod = 1;
+    for (int64_t b : *block) prod = b > 0 && prod <= x->dims[1].value ? prod * b : 0;
+    if (prod > 0) out.dims[1] = wide_dim(x->dims[1].value / prod);
   }
   for (int64_t d : *image) out.dims.push_back(d >= 0 ? Dim::known(d) : Dim::unknown());
   c.set(0, dt, std::move(out));

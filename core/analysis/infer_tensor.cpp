@@ -99,11 +99,8 @@ void reshape(InferContext& c) {
     target = *k;
   }
   if (!target) {
-    const Shape* ts = c.shape(1);
-    if (ts && ts->rank() == 1 && ts->dims[0].is_known())
-      c.set(0, dt, unknown_dims(static_cast<size_t>(ts->dims[0].value)));
-    else
-      c.set_dtype(0, dt);
+    auto s = shape_of_length(c.shape(1));
+    c.set(0, tensor_of(dt, std::move(s)));
     return;
   }
   bool allowzero = c.opset() >= 14 && c.node().attr_int("allowzero", 0) != 0;
@@ -387,9 +384,9 @@ void split(InferContext& c) {
              " outputs");
       for (auto& s : shapes) s->dims[ax] = Dim::unknown();
     } else {
-      int64_t sum = 0;
+      Wide sum = 0;
       for (size_t i = 0; i < n; ++i) {
-        shapes[i]->dims[ax] = Dim::known((*sizes)[i]);
+        shapes[i]->dims[ax] = wide_dim((*sizes)[i]);
         sum += (*sizes)[i];
       }
       if (d.is_known() && sum != d.value) c.warn("split sizes do not add up to the axis size");
@@ -399,7 +396,7 @@ void split(InferContext& c) {
   } else {
     // Even split; from opset 18 (num_outputs) the last chunk may be smaller.
     auto ni = static_cast<int64_t>(n);
-    int64_t chunk = (d.value + ni - 1) / ni;
+    int64_t chunk = d.value / ni + (d.value % ni != 0 ? 1 : 0);
     if (d.value % ni != 0 && c.opset() < 18) {
       c.warn("axis size " + std::to_string(d.value) + " does not split evenly into " +
              std::to_string(n) + " outputs");
@@ -423,8 +420,8 @@ void expand(InferContext& c) {
   Shape target;
   if (k) {
     for (const SymInt& s : k->v) target.dims.push_back(s.to_dim());
-  } else if (const Shape* ts = c.shape(1); ts && ts->rank() == 1 && ts->dims[0].is_known()) {
-    target = unknown_dims(static_cast<size_t>(ts->dims[0].value));
+  } else if (auto s = shape_of_length(c.shape(1))) {
+    target = std::move(*s);
   } else {
     c.set_dtype(0, dt);
     return;
@@ -522,8 +519,8 @@ void pad(InferContext& c) {
 Dim scaled_dim(const Dim& in, double scale) {
   if (scale == 1.0) return in;
   if (!in.is_known()) return Dim::unknown();
-  return Dim::known(static_cast<int64_t>(
-      std::floor(static_cast<float>(in.value) * static_cast<float>(scale))));
+  auto v = size_from_double(static_cast<float>(in.value) * static_cast<float>(scale));
+  return v ? Dim::known(*v) : Dim::unknown();
 }
 
 void resize_with_scales(InferContext& c, const Shape& in, const std::vector<double>& scales,
@@ -600,9 +597,9 @@ void resize(InferContext& c) {
       }
       for (size_t i = 0; i < axes.size(); ++i) {
         const Dim& d = in->dims[axes[i]];
-        out.dims[axes[i]] = scale ? Dim::known(static_cast<int64_t>(std::round(
-                                        static_cast<double>(d.value) * *scale)))
-                                  : Dim::unknown();
+        auto v = scale ? size_from_double(std::round(static_cast<double>(d.value) * *scale))
+                       : std::nullopt;
+        out.dims[axes[i]] = v ? Dim::known(*v) : Dim::unknown();
       }
     } else {
       for (size_t i = 0; i < axes.size(); ++i) out.dims[axes[i]] = sizes->v[i].to_dim();
