@@ -157,6 +157,27 @@ TEST(ShapeInference, InvalidAttributesWarnInsteadOfThrowing) {
   EXPECT_EQ(r.warnings.size(), 2u);
 }
 
+TEST(ShapeInference, AbsurdSizesNeitherOverflowNorAllocate) {
+  TestModel t;
+  Value* x = t.in_f32("x", {D(1), D(3), D(INT64_MAX / 2), D(8)});
+  Value* w = t.f32("w", {4, 3, 3, 3});
+  t.op("Conv", {x, w}, "c1", {Attribute::make_ints("pads", {INT64_MAX, 0, INT64_MAX, 0})});
+  t.op("ConvTranspose", {x, t.f32("wt", {3, 4, 3, 3})}, "c2",
+       {Attribute::make_ints("strides", {1 << 30, 1 << 30})});
+  t.op("Reshape", {x, t.in("huge", DataType::Int64, {D(int64_t{1} << 40)})}, "r");
+  t.op("Resize", {x, nullptr, t.f32("s", {4}, {1, 1, 1e30f, 1})}, "big");
+  t.op("Slice", {x, t.i64("st", {INT64_MIN}), t.i64("en", {INT64_MAX}), t.i64("ax", {2}),
+                 t.i64("sp", {INT64_MAX})},
+       "sl");
+  InferenceReport r = t.infer();
+  EXPECT_EQ(t.type("c1"), "f32[*]");
+  EXPECT_EQ(t.type("c2"), "f32[1,4,?,7516192771]");  // the first does not fit in int64
+  EXPECT_EQ(t.type("r"), "f32[*]");
+  EXPECT_EQ(t.type("big"), "f32[1,3,?,8]");
+  EXPECT_EQ(t.type("sl"), "f32[1,3,1,8]");
+  EXPECT_FALSE(r.warnings.empty());
+}
+
 TEST(ShapeInference, RerunningIsStable) {
   TestModel t;
   t.op("Relu", {t.in_f32("x", {S("b"), D(3)})}, "y");
