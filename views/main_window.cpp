@@ -60,6 +60,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   table_ = new QTableView;
   table_->setModel(proxy_);
   table_->setSortingEnabled(true);
+  table_->sortByColumn(NodeTableModel::Id, Qt::AscendingOrder);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   filter_ = new QLineEdit;
@@ -148,6 +149,8 @@ void MainWindow::show_result(const QString& path, std::shared_ptr<LoadResult> r)
                        .arg(r->millis));
   emit loaded(path);
 }
+
+void MainWindow::show_tab(int index) { tabs_->setCurrentIndex(index); }
 
 int MainWindow::visible_node_rows() const { return proxy_->rowCount(); }
 

@@ -29,6 +29,7 @@ class MainWindow : public QMainWindow {
   const Model* model() const { return model_.get(); }
   int visible_node_rows() const;
   void set_node_filter(const QString& text);
+  void show_tab(int index);
 
  signals:
   void loaded(const QString& path);
