@@ -232,8 +232,10 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
   }
 
   for (const Value* v : g.inputs()) value_info_to_proto(*v, *gp.add_input());
-  // Before IR 4 every initializer had to be a graph input too.
-  if (model_.ir_version < 4) {
+  // Before IR 4 every initializer of the main graph had to be a graph input too. (Not in bodies:
+  // Loop and Scan bind body inputs by position.)
+  bool main_graph = deferred != nullptr;
+  if (main_graph && model_.ir_version < 4) {
     for (const Value* v : g.initializers()) {
       if (v->is_graph_input() || sparse_names.count(v->name())) continue;
       onnx::ValueInfoProto* vi = gp.add_input();
@@ -369,7 +371,7 @@ std::string dir_prefix(const std::string& path) {
 }
 
 std::string too_big(uint64_t size) {
-  return "the model is " + std::to_string(size) + " bytes, over protobuf's 2 GB limit";
+  return std::string("the model is ") + std::to_string(size) + " bytes, over protobuf's 2 GB limit";
 }
 
 void save(const Model& model, const std::string& path, const ExportOptions& options) {

@@ -406,7 +406,7 @@ std::string parse_failure_reason(google::protobuf::io::ZeroCopyInputStream& in, 
       default: return generic;
     }
     if (!ok)
-      return "not a valid ONNX protobuf (parse failed: the file ends inside top-level field " + std::to_string(field) +
+      return std::string("not a valid ONNX protobuf (parse failed: the file ends inside top-level field ") + std::to_string(field) +
              (field == onnx_io::kModelGraph ? " (the graph)" : "") + "; truncated?)";
   }
 }

@@ -228,7 +228,7 @@ TEST_F(OnnxImportErrors, DataSizeMismatch) {
 TEST_F(OnnxImportErrors, BadElementTypes) {
   for (int code : {0, -1, 99}) {
     std::string msg = error_for(with_initializer({4}, [&](onnx::TensorProto& t) { t.set_data_type(code); }));
-    EXPECT_TRUE(test::contains(msg, "initializer 'w': unknown element type " + std::to_string(code)));
+    EXPECT_TRUE(test::contains(msg, std::string("initializer 'w': unknown element type ") + std::to_string(code)));
   }
 }
 
@@ -295,7 +295,7 @@ TEST_F(OnnxImportErrors, DeeplyNestedSubgraphs) {
   onnx::ModelProto m = test::make_model();
   onnx::GraphProto* g = m.mutable_graph();
   for (int level = 0; level < 200; ++level) {
-    onnx::NodeProto* n = test::add_node(*g, "If", {"c"}, {"r" + std::to_string(level)});
+    onnx::NodeProto* n = test::add_node(*g, "If", {"c"}, {std::string("r") + std::to_string(level)});
     onnx::AttributeProto* a = n->add_attribute();
     a->set_name("then_branch");
     a->set_type(onnx::AttributeProto::GRAPH);

@@ -26,8 +26,8 @@ onnx::NodeProto* add_if(onnx::GraphProto& g, const std::string& name, const std:
   for (const char* branch : {"then_branch", "else_branch"}) {
     onnx::GraphProto* body = add_attr(n, branch, onnx::AttributeProto::GRAPH)->mutable_g();
     body->set_name(std::string(branch) + "_of_" + name);
-    test::add_node(*body, "Neg", {"x"}, {"neg_" + std::string(branch)}, "neg");
-    test::set_tensor_type(body->add_output(), "neg_" + std::string(branch), onnx::TensorProto::FLOAT, {2, 3});
+    test::add_node(*body, "Neg", {"x"}, {std::string("neg_") + branch}, "neg");
+    test::set_tensor_type(body->add_output(), std::string("neg_") + branch, onnx::TensorProto::FLOAT, {2, 3});
   }
   return n;
 }
