@@ -22,6 +22,7 @@ int run_dump(const std::vector<std::string>& args);
 int run_dump_types(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
+int run_run(const std::vector<std::string>& args);
 int run_planned(const std::vector<std::string>& args);
 
 }  // namespace kiln::cli

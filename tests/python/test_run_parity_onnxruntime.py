@@ -1,0 +1,151 @@
+"""Parity: `kiln-cli run` (reference runtime) against ONNX Runtime (graph optimizations off) on
+the bundled samples and a few models generated here with onnx.helper, on the same seeded random
+inputs saved as input_N.pb. A model kiln-cli reports unsupported ops for is skipped, with why;
+any numeric mismatch (rtol 1e-4, atol 1e-5) fails."""
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+from kiln_testlib import run_cli, sample_models
+
+ort.set_default_logger_severity(3)
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def small_cnn(path):
+    rng = np.random.default_rng(3)
+
+    def w(name, *shape):
+        return numpy_helper.from_array((rng.standard_normal(shape) * 0.2).astype(np.float32), name)
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["p1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("Relu", ["c2"], ["r2"]),
+        helper.make_node("GlobalAveragePool", ["r2"], ["g"]),
+        helper.make_node("Flatten", ["g"], ["f"]),
+        helper.make_node("Gemm", ["f", "fc", "fcb"], ["logits"], transB=1),
+        helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "small_cnn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 16, 16])],
+        [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["batch", 5])],
+        [w("w1", 8, 3, 3, 3), w("b1", 8), w("w2", 16, 8, 3, 3), w("b2", 16), w("fc", 5, 16), w("fcb", 5)])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def small_mlp_with_if(path):
+    """MatMul + Add + Tanh, then an If on a computed condition (a control-flow smoke test)."""
+    rng = np.random.default_rng(4)
+    w = numpy_helper.from_array(rng.standard_normal((6, 4)).astype(np.float32), "w")
+    then_g = helper.make_graph([helper.make_node("Relu", ["h"], ["t_out"])], "then", [],
+                               [helper.make_tensor_value_info("t_out", TensorProto.FLOAT, None)])
+    else_g = helper.make_graph([helper.make_node("Neg", ["h"], ["e_out"])], "else", [],
+                               [helper.make_tensor_value_info("e_out", TensorProto.FLOAT, None)])
+    nodes = [
+        helper.make_node("MatMul", ["x", "w"], ["mm"]),
+        helper.make_node("Tanh", ["mm"], ["h"]),
+        helper.make_node("ReduceSum", ["h"], ["s"], keepdims=0),
+        helper.make_node("Greater", ["s", "zero"], ["c"]),
+        helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g),
+    ]
+    zero = numpy_helper.from_array(np.array(0, dtype=np.float32), "zero")
+    graph = helper.make_graph(nodes, "mlp_if",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 6])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 4])], [w, zero])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+
+def concrete(dims):
+    out = []
+    for d in dims:
+        if d.HasField("dim_value"):
+            out.append(d.dim_value)
+        else:
+            out.append(1 if "batch" in d.dim_param else 16)
+    return out
+
+
+def check(model_path, work):
+    """Returns 'passed', 'skipped: ...' or 'failed: ...'."""
+    model = onnx.load(str(model_path))
+    inits = {t.name for t in model.graph.initializer}
+    graph_inputs = [i for i in model.graph.input if i.name not in inits]
+    rng = np.random.default_rng(0)
+    in_dir, out_dir = work / "inputs", work / "outputs"
+    in_dir.mkdir()
+    feeds, shape_args = {}, []
+    for i, vi in enumerate(graph_inputs):
+        tt = vi.type.tensor_type
+        shape = concrete(tt.shape.dim)
+        dtype = helper.tensor_dtype_to_np_dtype(tt.elem_type)
+        if np.issubdtype(dtype, np.floating):
+            arr = rng.uniform(-1, 1, shape).astype(dtype)
+        elif dtype == np.bool_:
+            arr = rng.integers(0, 2, shape).astype(np.bool_)
+        else:
+            arr = rng.integers(0, 10, shape).astype(dtype)
+        feeds[vi.name] = arr
+        (in_dir / f"input_{i}.pb").write_bytes(numpy_helper.from_array(arr, vi.name).SerializeToString())
+        shape_args += ["--shape", f"{vi.name}={'x'.join(map(str, shape)) if shape else ''}"] if shape else []
+    r = run_cli("run", model_path, "--inputs", in_dir, "--outputs", out_dir, *shape_args, timeout=600)
+    if r.returncode != 0:
+        if "unsupported" in r.stderr:
+            return "skipped: " + r.stderr.strip()
+        return "failed: kiln-cli run exited " + str(r.returncode) + ": " + r.stderr.strip()
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    sess = ort.InferenceSession(str(model_path), so, providers=["CPUExecutionProvider"])
+    expected = sess.run(None, feeds)
+    for i, (out, exp) in enumerate(zip(sess.get_outputs(), expected)):
+        f = out_dir / f"output_{i}.pb"
+        if not f.exists():
+            return f"failed: {f.name} was not written"
+        t = onnx.TensorProto()
+        t.ParseFromString(f.read_bytes())
+        got = numpy_helper.to_array(t)
+        if t.name != out.name:
+            return f"failed: output {i} is named {t.name!r}, expected {out.name!r}"
+        if got.shape != exp.shape or got.dtype != exp.dtype:
+            return f"failed: output {out.name}: {got.dtype}{list(got.shape)} vs ONNX Runtime {exp.dtype}{list(exp.shape)}"
+        if not np.allclose(got, exp, rtol=RTOL, atol=ATOL, equal_nan=True):
+            err = np.max(np.abs(got.astype(np.float64) - exp.astype(np.float64)))
+            return f"failed: output {out.name}: max abs error {err:.3g}"
+    return "passed"
+
+
+def main():
+    passed = failed = skipped = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        models = list(sample_models())
+        for name, make in [("small_cnn", small_cnn), ("mlp_if", small_mlp_with_if)]:
+            p = tmp / f"{name}.onnx"
+            make(str(p))
+            models.append(p)
+        for k, m in enumerate(models):
+            work = tmp / f"case{k}"
+            work.mkdir()
+            result = check(m, work)
+            print(f"{m.stem}: {result}")
+            if result == "passed":
+                passed += 1
+            elif result.startswith("skipped"):
+                skipped += 1
+            else:
+                failed += 1
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
