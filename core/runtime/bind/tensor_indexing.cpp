@@ -1,5 +1,5 @@
 // Reference bindings for gather/scatter style ops: Gather, GatherElements, GatherND, ScatterND,
-// ScatterElements (and the older Scatter), OneHot, NonZero, Compress, Unique.
+// ScatterElements (and the older Scatter), OneHot, NonZero, Compress, Unique, ReverseSequence.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
@@ -343,6 +343,43 @@ ComputeFn make_unique(const KernelInit& init) {
   };
 }
 
+
+ComputeFn make_reverse_sequence(const KernelInit& init) {
+  const std::string who = node_label(init.node);
+  const int64_t time_axis = init.node.attr_int("time_axis", 0);
+  const int64_t batch_axis = init.node.attr_int("batch_axis", 1);
+  if (!((time_axis == 0 && batch_axis == 1) || (time_axis == 1 && batch_axis == 0)))
+    fail(who, ": time_axis and batch_axis must be 0 and 1 in some order");
+  return [=](KernelContext& ctx) {
+    const RtTensor& in = need(ctx, 0, who);
+    if (in.rank() < 2) fail(who, ": input must have rank >= 2, got ", shape_str(in.shape()));
+    const std::vector<int64_t> lens = read_int64s(need(ctx, 1, who), who);
+    const auto ta = static_cast<size_t>(time_axis), ba = static_cast<size_t>(batch_axis);
+    const int64_t steps = in.dim(ta), batch = in.dim(ba);
+    if (static_cast<int64_t>(lens.size()) != batch) fail(who, ": sequence_lens has ", std::to_string(lens.size()), " entries for a batch of ", std::to_string(batch));
+    // Each (time, batch) pair owns one contiguous block of the trailing dims; reversal permutes
+    // the time index of each batch's first len blocks, which is a gather of block indices.
+    const int64_t block = product(in.shape(), 2);
+    std::vector<int64_t> src_block(static_cast<size_t>(steps * batch));
+    for (int64_t b = 0; b < batch; ++b) {
+      const int64_t len = lens[static_cast<size_t>(b)];
+      if (len < 0 || len > steps) fail(who, ": sequence length ", std::to_string(len), " is out of range [0, ", std::to_string(steps), "]");
+      for (int64_t t = 0; t < steps; ++t) {
+        const int64_t from = t < len ? len - 1 - t : t;
+        const auto at = [&](int64_t tt) { return ta == 0 ? tt * batch + b : b * steps + tt; };
+        src_block[static_cast<size_t>(at(t))] = at(from);
+      }
+    }
+    RtTensor& out = ctx.output(0, in.dtype(), in.shape());
+    if (out.numel() == 0) return;
+    const auto n = static_cast<int64_t>(src_block.size());
+    if (in.dtype() == DataType::String)
+      ref::gather(in.strings().data(), 1, n, block, src_block.data(), n, out.strings().data());
+    else
+      ref::gather(in.raw(), 1, n, block, src_block.data(), n, out.raw(), elem_size(in.dtype(), who));
+  };
+}
+
 }  // namespace
 
 void register_tensor_indexing_kernels(KernelRegistry& r) {
@@ -356,6 +393,7 @@ void register_tensor_indexing_kernels(KernelRegistry& r) {
   add_ref(r, "OneHot", 9, 1000, make_one_hot);
   add_ref(r, "NonZero", 9, 1000, make_nonzero);
   add_ref(r, "Unique", 11, 1000, make_unique);
+  add_ref(r, "ReverseSequence", 10, 1000, make_reverse_sequence);
 }
 
 }  // namespace kiln::bind

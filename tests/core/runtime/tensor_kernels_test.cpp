@@ -260,5 +260,23 @@ TEST(TensorKernels, UniqueSortedAndUnsorted) {
   EXPECT_EQ(values_of<float>(rows[0]), (F{0, 1, 1, 0}));
 }
 
+TEST(TensorKernels, ReverseSequenceBothLayouts) {
+  // [time=3, batch=2]: batch 0 reverses its first 3 steps, batch 1 its first 2.
+  auto t = run_op("ReverseSequence", {iota({3, 2}), i64({2}, {3, 2})}, {}, 1, 10);
+  EXPECT_EQ(values_of<float>(t[0]), (F{4, 3, 2, 1, 0, 5}));
+  auto b = run_op("ReverseSequence", {iota({2, 3}), i64({2}, {1, 3})},
+                  {Attribute::make_int("time_axis", 1), Attribute::make_int("batch_axis", 0)}, 1, 10);
+  EXPECT_EQ(values_of<float>(b[0]), (F{0, 1, 2, 5, 4, 3}));
+}
+
+TEST(TensorKernels, StringsMoveThroughLayoutOps) {
+  RtTensor s = RtTensor::allocate(DataType::String, {2, 2});
+  s.strings() = {"a", "b", "c", "d"};
+  EXPECT_EQ(run_op("Transpose", {s})[0].strings(), (std::vector<std::string>{"a", "c", "b", "d"}));
+  EXPECT_EQ(run_op("Gather", {s, i64({1}, {1})})[0].strings(), (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(run_op("Concat", {s, s}, {Attribute::make_int("axis", 0)})[0].strings().size(), 8u);
+  EXPECT_EQ(run_op("Slice", {s, i64({1}, {1}), i64({1}, {2}), i64({1}, {1})})[0].strings(), (std::vector<std::string>{"b", "d"}));
+}
+
 }  // namespace
 }  // namespace kiln
