@@ -240,8 +240,7 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
       if (v->is_graph_input() || sparse_names.count(v->name())) continue;
       onnx::ValueInfoProto* vi = gp.add_input();
       vi->set_name(v->name());
-      const Tensor& t = *v->initializer();
-      onnx_io::value_type_to_proto(ValueType::tensor(t.dtype, Shape::of(t.dims)), *vi->mutable_type());
+      onnx_io::value_type_to_proto(v->type, *vi->mutable_type());
     }
   }
   for (const Value* v : g.initializers()) {

@@ -194,9 +194,11 @@ void Importer::import_graph(onnx::GraphProto& gp, Graph& g, int depth) {
     if (!v && defined_in_enclosing_scope(vi.name())) v = g.add_capture(vi.name());
     if (!v) fail("graph output '", vi.name(), "' is never defined");
     g.add_output(v);
-    if (!v->has_value_info && vi.has_type()) {
-      v->type = onnx_io::value_type_from_proto(vi.type());
-      v->has_value_info = true;
+    // Declared here unless declared already; an initializer's type is known without a
+    // declaration, and export writes it, so it counts as declared either way.
+    if (!v->has_value_info) {
+      if (vi.has_type()) v->type = onnx_io::value_type_from_proto(vi.type());
+      v->has_value_info = v->type.is_known();
     }
     if (v->doc_string.empty()) v->doc_string = vi.doc_string();
     if (v->unknown_fields.empty()) v->unknown_fields = take_unknown_fields(vi);

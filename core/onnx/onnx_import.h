@@ -1,7 +1,10 @@
 #pragma once
-// ONNX (.onnx protobuf) -> kiln::Model. Any ir_version 3-10 and any opset; external data is
-// memory-mapped, embedded raw_data is moved (not copied) out of the parsed message. Errors throw
-// kiln::Error with a one-line message "PATH: reason".
+// ONNX (.onnx protobuf) -> kiln::Model. Any ir_version 1-14 and any opset; external data is
+// memory-mapped, embedded raw_data is moved (not copied) out of the parsed message. Nodes may be
+// in any order without a cycle (they are sorted). Fields newer than the compiled ONNX schema are
+// kept as unknown fields and written back by export. Sparse initializers become dense
+// initializers (their sparse form is kept in Graph::unknown_fields and written back while the
+// weight is unchanged). Errors throw kiln::Error with a one-line message "PATH: reason".
 #include <cstddef>
 #include <string>
 
