@@ -318,7 +318,8 @@ ComputeFn make_slice(const KernelInit& init) {
         s = std::clamp(s, int64_t{0}, dim - 1);
         e = std::clamp(e, int64_t{-1}, dim - 1);
       }
-      const int64_t len = st > 0 ? (e - s + st - 1) / st : (s - e + (-st) - 1) / (-st);
+      // Written so that huge steps (INT64_MAX) cannot overflow.
+      const int64_t len = st > 0 ? (e > s ? (e - s - 1) / st + 1 : 0) : (s > e ? (s - e - 1) / -std::max(st, -INT64_MAX) + 1 : 0);
       begin[d] = s;
       step[d] = st;
       shape[d] = std::max<int64_t>(0, len);

@@ -104,6 +104,10 @@ TEST(TensorKernels, SliceNegativeStepsAndClamping) {
   auto two = run_op("Slice", {m, i64({2}, {2, 1}), i64({2}, {0, 100}), i64({2}, {0, 1}), i64({2}, {-1, 2})});
   EXPECT_EQ(two[0].shape(), (I{2, 2}));
   EXPECT_EQ(values_of<float>(two[0]), (F{9, 11, 5, 7}));
+  auto huge = run_op("Slice", {x, i64({1}, {INT64_MAX}), i64({1}, {INT64_MIN}), i64({1}, {0}), i64({1}, {-INT64_MAX})});
+  EXPECT_EQ(values_of<float>(huge[0]), (F{9}));
+  auto big_step = run_op("Slice", {x, i64({1}, {0}), i64({1}, {INT64_MAX}), i64({1}, {0}), i64({1}, {INT64_MAX})});
+  EXPECT_EQ(values_of<float>(big_step[0]), (F{0}));
   auto empty = run_op("Slice", {x, i64({1}, {5}), i64({1}, {2})});
   EXPECT_EQ(empty[0].shape(), (I{0}));
   auto old = run_op("Slice", {m}, {Attribute::make_ints("starts", {1}), Attribute::make_ints("ends", {3}),
