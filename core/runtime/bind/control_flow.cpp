@@ -74,6 +74,43 @@ RtTensor scalar_bool(bool v) {
   return t;
 }
 
+// Stacks equally shaped slices (at least one) along a new axis `axis`; slice t goes to position
+// t, or to len-1-t when reversed.
+RtTensor stack(const Node& n, const std::vector<RtTensor>& slices, int64_t axis, bool reverse) {
+  const RtTensor& first = slices.front();
+  int64_t rank = static_cast<int64_t>(first.rank());
+  if (axis < 0) axis += rank + 1;
+  if (axis < 0 || axis > rank) fail(node_name(n), ": scan output axis out of range");
+  for (const RtTensor& s : slices)
+    if (s.shape() != first.shape() || s.dtype() != first.dtype())
+      fail(node_name(n), ": a scan output changes shape or type between iterations");
+  std::vector<int64_t> shape = first.shape();
+  int64_t len = static_cast<int64_t>(slices.size());
+  shape.insert(shape.begin() + axis, len);
+  RtTensor dst = RtTensor::allocate(first.dtype(), shape);
+  size_t es = elem_bytes(n, first.dtype());
+  int64_t outer = product(first.shape(), 0, static_cast<size_t>(axis));
+  int64_t inner = product(first.shape(), static_cast<size_t>(axis), first.rank());
+  for (int64_t t = 0; t < len; ++t) {
+    int64_t p = reverse ? len - 1 - t : t;
+    for (int64_t o = 0; o < outer; ++o) copy_elems(dst, (o * len + p) * inner, slices[t], o * inner, inner, es);
+  }
+  return dst;
+}
+
+// Element `index` of src along `axis` (that axis removed).
+RtTensor slice(const Node& n, const RtTensor& src, int64_t axis, int64_t index) {
+  std::vector<int64_t> shape = src.shape();
+  int64_t len = shape[static_cast<size_t>(axis)];
+  shape.erase(shape.begin() + axis);
+  RtTensor dst = RtTensor::allocate(src.dtype(), shape);
+  size_t es = elem_bytes(n, src.dtype());
+  int64_t outer = product(src.shape(), 0, static_cast<size_t>(axis));
+  int64_t inner = product(src.shape(), static_cast<size_t>(axis) + 1, src.rank());
+  for (int64_t o = 0; o < outer; ++o) copy_elems(dst, o * inner, src, (o * len + index) * inner, inner, es);
+  return dst;
+}
+
 // Stacks equally shaped slices along a new axis `axis` (slice t goes to position t, or to
 // len-1-t when reversed) into output i.
 void stack_output(KernelContext& ctx, const Node& n, size_t i, const std::vector<RtTensor>& slices,
@@ -92,24 +129,7 @@ void stack_output(KernelContext& ctx, const Node& n, size_t i, const std::vector
     ctx.output(i, dt, shape);
     return;
   }
-  const RtTensor& first = slices.front();
-  int64_t rank = static_cast<int64_t>(first.rank());
-  if (axis < 0) axis += rank + 1;
-  if (axis < 0 || axis > rank) fail(node_name(n), ": scan output axis out of range");
-  for (const RtTensor& s : slices)
-    if (s.shape() != first.shape() || s.dtype() != first.dtype())
-      fail(node_name(n), ": scan output ", std::to_string(i), " changes shape or type between iterations");
-  std::vector<int64_t> shape = first.shape();
-  int64_t len = static_cast<int64_t>(slices.size());
-  shape.insert(shape.begin() + axis, len);
-  RtTensor& dst = ctx.output(i, first.dtype(), shape);
-  size_t es = elem_bytes(n, first.dtype());
-  int64_t outer = product(first.shape(), 0, static_cast<size_t>(axis));
-  int64_t inner = product(first.shape(), static_cast<size_t>(axis), first.rank());
-  for (int64_t t = 0; t < len; ++t) {
-    int64_t p = reverse ? len - 1 - t : t;
-    for (int64_t o = 0; o < outer; ++o) copy_elems(dst, (o * len + p) * inner, slices[t], o * inner, inner, es);
-  }
+  copy_to_output(ctx, n, i, stack(n, slices, axis, reverse));
 }
 
 class IfKernel : public OpKernel {
@@ -217,7 +237,7 @@ class ScanKernel : public OpKernel {
       std::vector<RtTensor> in = state;
       for (size_t j = 0; j < m; ++j) {
         bool rev = j < in_dirs_.size() && in_dirs_[j] == 1;
-        in.push_back(slice(*ctx.input(n_state + j), axes[j], rev ? len - 1 - t : t));
+        in.push_back(slice(node_, *ctx.input(n_state + j), axes[j], rev ? len - 1 - t : t));
       }
       std::vector<RtTensor> out = ctx.run_subgraph(body_, in);
       for (size_t i = 0; i < n_state; ++i) state[i] = std::move(out[i]);
@@ -232,22 +252,75 @@ class ScanKernel : public OpKernel {
   }
 
  private:
-  RtTensor slice(const RtTensor& src, int64_t axis, int64_t index) const {
-    std::vector<int64_t> shape = src.shape();
-    int64_t len = shape[static_cast<size_t>(axis)];
-    shape.erase(shape.begin() + axis);
-    RtTensor dst = RtTensor::allocate(src.dtype(), shape);
-    size_t es = elem_bytes(node_, src.dtype());
-    int64_t outer = product(src.shape(), 0, static_cast<size_t>(axis));
-    int64_t inner = product(src.shape(), static_cast<size_t>(axis) + 1, src.rank());
-    for (int64_t o = 0; o < outer; ++o) copy_elems(dst, o * inner, src, (o * len + index) * inner, inner, es);
-    return dst;
-  }
-
   const Node& node_;
   const Graph& body_;
   int64_t num_scan_inputs_ = 0;
   std::vector<int64_t> in_axes_, in_dirs_, out_axes_, out_dirs_;
+};
+
+// Scan as of opset 8: a leading batch axis on every state and scan input, an optional
+// sequence_lens first input (only full-length sequences are supported), the scan axis right
+// after the batch axis, and one 'directions' attribute for the scan inputs.
+class Scan8Kernel : public OpKernel {
+ public:
+  explicit Scan8Kernel(const Node& n) : node_(n), body_(body_attr(n, "body")) {
+    num_scan_inputs_ = n.attr_int("num_scan_inputs", -1);
+    if (num_scan_inputs_ < 1) fail(node_name(n), ": attribute 'num_scan_inputs' must be at least 1");
+    dirs_ = n.attr_ints("directions");
+  }
+
+  void compute(KernelContext& ctx) override {
+    size_t m = static_cast<size_t>(num_scan_inputs_);
+    if (ctx.input_count() < m + 1) fail(node_name(node_), ": fewer inputs than num_scan_inputs");
+    size_t n_state = ctx.input_count() - 1 - m;
+    const RtTensor* first = ctx.input(1 + n_state);
+    if (!first || first->rank() < 2) fail(node_name(node_), ": scan inputs need a batch and a sequence axis");
+    int64_t batch = first->dim(0), len = first->dim(1);
+    for (size_t j = 0; j < m; ++j) {
+      const RtTensor* t = ctx.input(1 + n_state + j);
+      if (!t || t->rank() < 2 || t->dim(0) != batch || t->dim(1) != len)
+        fail(node_name(node_), ": scan inputs must share batch and sequence sizes");
+    }
+    if (const RtTensor* lens = ctx.input(0); lens && !lens->empty()) {
+      std::vector<int64_t> v = lens->to_tensor("sequence_lens")->to_int64();
+      for (int64_t l : v)
+        if (l != len) fail(node_name(node_), ": sequence_lens shorter than the scan inputs is not supported");
+    }
+    size_t k_out = body_.outputs().size() - n_state;
+    std::vector<std::vector<RtTensor>> states(n_state), scans(k_out);
+    for (int64_t b = 0; b < batch; ++b) {
+      std::vector<RtTensor> state;
+      for (size_t i = 0; i < n_state; ++i) state.push_back(slice(node_, *ctx.input(1 + i), 0, b));
+      std::vector<RtTensor> seq_inputs;
+      for (size_t j = 0; j < m; ++j) seq_inputs.push_back(slice(node_, *ctx.input(1 + n_state + j), 0, b));
+      std::vector<std::vector<RtTensor>> steps(k_out);
+      for (int64_t t = 0; t < len; ++t) {
+        std::vector<RtTensor> in = state;
+        for (size_t j = 0; j < m; ++j) {
+          bool rev = j < dirs_.size() && dirs_[j] == 1;
+          in.push_back(slice(node_, seq_inputs[j], 0, rev ? len - 1 - t : t));
+        }
+        std::vector<RtTensor> out = ctx.run_subgraph(body_, in);
+        for (size_t i = 0; i < n_state; ++i) state[i] = std::move(out[i]);
+        for (size_t k = 0; k < k_out; ++k) steps[k].push_back(std::move(out[n_state + k]));
+      }
+      for (size_t i = 0; i < n_state; ++i) states[i].push_back(std::move(state[i]));
+      for (size_t k = 0; k < k_out; ++k) {
+        if (steps[k].empty()) fail(node_name(node_), ": empty sequences are not supported");
+        scans[k].push_back(stack(node_, steps[k], 0, false));
+      }
+    }
+    if (batch == 0) fail(node_name(node_), ": an empty batch is not supported");
+    for (size_t i = 0; i < n_state && i < ctx.output_count(); ++i) copy_to_output(ctx, node_, i, stack(node_, states[i], 0, false));
+    for (size_t k = 0; k < k_out && n_state + k < ctx.output_count(); ++k)
+      copy_to_output(ctx, node_, n_state + k, stack(node_, scans[k], 0, false));
+  }
+
+ private:
+  const Node& node_;
+  const Graph& body_;
+  int64_t num_scan_inputs_ = 0;
+  std::vector<int64_t> dirs_;
 };
 
 }  // namespace
@@ -255,6 +328,7 @@ class ScanKernel : public OpKernel {
 void register_control_flow_kernels(KernelRegistry& r) {
   r.add({"", "If", 1, 1000, Backend::Ref, [](const KernelInit& k) { return std::make_unique<IfKernel>(k.node); }});
   r.add({"", "Loop", 1, 1000, Backend::Ref, [](const KernelInit& k) { return std::make_unique<LoopKernel>(k.node); }});
+  r.add({"", "Scan", 8, 8, Backend::Ref, [](const KernelInit& k) { return std::make_unique<Scan8Kernel>(k.node); }});
   r.add({"", "Scan", 9, 1000, Backend::Ref, [](const KernelInit& k) { return std::make_unique<ScanKernel>(k.node); }});
 }
 
