@@ -89,5 +89,29 @@ TEST(QuantKernels, QLinearConvRequantizesWithBias) {
   EXPECT_EQ(values_of<uint8_t>(run_op("QLinearConv", ins, {}, 1, 10)[0]), (U8{5, 8, 11, 13}));
 }
 
+TEST(QuantKernels, BlockedQuantizeLinear) {
+  auto y = run_op("QuantizeLinear", {f32({2, 4}, {1, 2, 3, 4, 5, 6, 7, 8}), f32({2, 2}, {1, 2, 1, 4})},
+                  {Attribute::make_int("axis", 1), Attribute::make_int("block_size", 2)}, 1, 21);
+  EXPECT_EQ(values_of<uint8_t>(y[0]), (U8{1, 2, 2, 2, 5, 6, 2, 2}));
+}
+
+TEST(QuantKernels, MatMulIntegerBroadcastsBatchesAndVectors) {
+  auto y = run_op("MatMulInteger", {s8({2, 1, 2}, {1, 2, 3, -4}), u8({2, 1}, {1, 1})}, {}, 1, 10);
+  EXPECT_EQ(y[0].shape(), (std::vector<int64_t>{2, 1, 1}));
+  EXPECT_EQ(values_of<int32_t>(y[0]), (I32{3, -1}));
+  auto v = run_op("MatMulInteger", {u8({2}, {1, 2}), u8({2, 2}, {1, 2, 3, 4}), u8({}, {1})}, {}, 1, 10);
+  EXPECT_EQ(v[0].shape(), (std::vector<int64_t>{2}));
+  EXPECT_EQ(values_of<int32_t>(v[0]), (I32{3, 4}));
+}
+
+TEST(QuantKernels, QLinearConvPerChannelScales) {
+  // Two output channels with 1x1 kernels [1] and [3], scales 1 and 0.5.
+  std::vector<RtTensor> ins = {u8({1, 1, 1, 2}, {2, 4}), f32({}, {1}), u8({}, {0}), s8({2, 1, 1, 1}, {1, 3}),
+                               f32({2}, {1, 0.5f}), s8({2}, {0, 0}), f32({}, {1}), u8({}, {0})};
+  auto y = run_op("QLinearConv", ins, {}, 1, 10);
+  EXPECT_EQ(y[0].shape(), (std::vector<int64_t>{1, 2, 1, 2}));
+  EXPECT_EQ(values_of<uint8_t>(y[0]), (U8{2, 4, 3, 6}));
+}
+
 }  // namespace
 }  // namespace kiln
