@@ -157,5 +157,38 @@ TEST(ControlFlow, ScanReversedOutput) {
   EXPECT_EQ(values_of<float>(r[1]), (std::vector<float>{6, 60, 3, 30, 1, 10}));
 }
 
+TEST(ControlFlow, NestedBodiesCaptureFromTwoScopesUp) {
+  KILN_REQUIRE_OPS({"Add", "Neg", "Identity"});
+  // t = Neg(x) is read only by an If nested in a Loop body: it must stay alive (not be freed
+  // after its producer) and resolve through both scopes.
+  ModelBuilder b("nested", 16);
+  Value* x = b.input("x", DataType::Float32, std::vector<int64_t>{2});
+  Value* m = b.input("M", DataType::Int64, kScalar);
+  Value* s0 = b.input("s0", DataType::Float32, std::vector<int64_t>{2});
+  Value* t = b.op("Neg", {x}, {}, "t");
+  auto body = b.new_subgraph("body");
+  GraphBuilder gb(*body);
+  gb.input("i", DataType::Int64, {});
+  Value* cond_in = gb.input("cond_in", DataType::Bool, {});
+  gb.input("s", DataType::Float32, {Dim::known(2)});
+  auto then_g = b.new_subgraph("then");
+  GraphBuilder tb(*then_g);
+  tb.output(tb.op("Add", {tb.capture("s"), tb.capture(t->name())}), DataType::Float32, {Dim::known(2)});
+  auto else_g = b.new_subgraph("else");
+  GraphBuilder eb(*else_g);
+  eb.output(eb.op("Identity", {eb.capture("s")}), DataType::Float32, {Dim::known(2)});
+  Value* next = gb.op("If", {cond_in}, {attr::g("then_branch", std::move(then_g)), attr::g("else_branch", std::move(else_g))});
+  gb.output(gb.op("Identity", {cond_in}), DataType::Bool, {});
+  gb.output(next, DataType::Float32, {Dim::known(2)});
+  auto outs = b.op_n("Loop", {m, nullptr, s0}, 1, {attr::g("body", std::move(body))});
+  b.output(outs[0]);
+  Model model = b.take();
+  Session sess(model, {});
+  auto r = sess.run({{"x", make_rt<float>(DataType::Float32, {2}, {1, 2})},
+                     {"M", make_rt<int64_t>(DataType::Int64, {}, {3})},
+                     {"s0", make_rt<float>(DataType::Float32, {2}, {0, 0})}});
+  EXPECT_EQ(values_of<float>(r[0]), (std::vector<float>{-3, -6}));
+}
+
 }  // namespace
 }  // namespace kiln
