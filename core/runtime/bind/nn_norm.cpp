@@ -29,8 +29,8 @@ void check_vec(const RtTensor& t, int64_t len, DataType dt, const std::string& l
 std::unique_ptr<OpKernel> make_batch_norm(const KernelInit& init) {
   const std::string label = node_label(init.node);
   const double eps = init.node.attr_float("epsilon", 1e-5f);
-  if (init.node.attr_int("training_mode", 0) != 0)
-    fail(label, ": training_mode is not supported (inference only)");
+  const double momentum = init.node.attr_float("momentum", 0.9f);
+  const bool training = init.node.attr_int("training_mode", 0) != 0;
   return make_kernel([=](KernelContext& ctx) {
     const RtTensor& x = need_input(ctx, 0, label);
     const Ncs d = ncs_of(x, label);
@@ -43,8 +43,37 @@ std::unique_ptr<OpKernel> make_batch_norm(const KernelInit& init) {
     RtTensor& y = ctx.output(0, x.dtype(), x.shape());
     dispatch_float(x.dtype(), label, [&](auto tag) {
       using T = decltype(tag);
-      batch_norm_ref<T>(d.n, d.c, d.s, x.data<T>(), v[0]->data<T>(), v[1]->data<T>(), v[2]->data<T>(),
-                        v[3]->data<T>(), eps, y.data<T>());
+      if (!training) {
+        batch_norm_ref<T>(d.n, d.c, d.s, x.data<T>(), v[0]->data<T>(), v[1]->data<T>(), v[2]->data<T>(),
+                          v[3]->data<T>(), eps, y.data<T>());
+        return;
+      }
+      // Training mode normalizes with the batch's own statistics (population variance) and
+      // blends them into the running ones: running = input * momentum + batch * (1 - momentum).
+      std::vector<T> mean(static_cast<size_t>(d.c)), var(mean.size());
+      const T* xp = x.data<T>();
+      const double count = static_cast<double>(d.n * d.s);
+      for (int64_t c = 0; c < d.c; ++c) {
+        double sum = 0.0, sq = 0.0;
+        for (int64_t n = 0; n < d.n; ++n)
+          for (int64_t e = 0; e < d.s; ++e) sum += xp[(n * d.c + c) * d.s + e];
+        const double m = count > 0 ? sum / count : 0.0;
+        for (int64_t n = 0; n < d.n; ++n)
+          for (int64_t e = 0; e < d.s; ++e) {
+            const double dv = xp[(n * d.c + c) * d.s + e] - m;
+            sq += dv * dv;
+          }
+        mean[c] = static_cast<T>(m);
+        var[c] = static_cast<T>(count > 0 ? sq / count : 0.0);
+      }
+      batch_norm_ref<T>(d.n, d.c, d.s, xp, v[0]->data<T>(), v[1]->data<T>(), mean.data(), var.data(), eps, y.data<T>());
+      for (size_t i = 1; i <= 2 && i < ctx.output_count(); ++i) {
+        if (!ctx.output_wanted(i)) continue;
+        const T* in = v[i + 1]->data<T>();
+        const std::vector<T>& batch = i == 1 ? mean : var;
+        T* out = ctx.output(i, x.dtype(), {d.c}).template data<T>();
+        for (int64_t c = 0; c < d.c; ++c) out[c] = static_cast<T>(in[c] * momentum + batch[c] * (1.0 - momentum));
+      }
     });
   });
 }

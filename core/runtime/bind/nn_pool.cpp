@@ -77,10 +77,14 @@ void run_pool(const PoolAttrs& pa, KernelContext& ctx) {
   RtTensor* ind = pa.kind == PoolKind::Max && ctx.output_count() > 1 && ctx.output_wanted(1)
                       ? &ctx.output(1, DataType::Int64, yshape)
                       : nullptr;
-  dispatch_float(x.dtype(), pa.label, [&](auto tag) {
+  auto run = [&](auto tag) {
     using T = decltype(tag);
     pool_ref<T>(p, x.data<T>(), y.data<T>(), ind ? ind->data<int64_t>() : nullptr);
-  });
+  };
+  // MaxPool also takes 8-bit integers (opset 12): a maximum needs no arithmetic.
+  if (pa.kind == PoolKind::Max && x.dtype() == DataType::Int8) return run(int8_t{});
+  if (pa.kind == PoolKind::Max && x.dtype() == DataType::UInt8) return run(uint8_t{});
+  dispatch_float(x.dtype(), pa.label, run);
 }
 
 auto pool_factory(PoolKind kind, bool global) {

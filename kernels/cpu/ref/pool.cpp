@@ -46,7 +46,8 @@ void pool_ref(const PoolParams& p, const T* x, T* y, int64_t* indices) {
           }
       T& out = y[nc * out_sz + o];
       if (p.kind == PoolKind::Max) {
-        out = static_cast<T>(best);
+        // A window entirely in padding (pads wider than the kernel) has no maximum.
+        out = best_at < 0 ? T(0) : static_cast<T>(best);
         if (indices) indices[nc * out_sz + o] = best_at < 0 ? -1 : nc * in_sz + best_at;
       } else if (p.kind == PoolKind::Average) {
         const int64_t count = p.count_include_pad ? padded : valid;
@@ -60,5 +61,7 @@ void pool_ref(const PoolParams& p, const T* x, T* y, int64_t* indices) {
 
 template void pool_ref<float>(const PoolParams&, const float*, float*, int64_t*);
 template void pool_ref<double>(const PoolParams&, const double*, double*, int64_t*);
+template void pool_ref<int8_t>(const PoolParams&, const int8_t*, int8_t*, int64_t*);
+template void pool_ref<uint8_t>(const PoolParams&, const uint8_t*, uint8_t*, int64_t*);
 
 }  // namespace kiln

@@ -23,7 +23,7 @@ struct PoolParams {
   bool column_major_indices = false;  // MaxPool storage_order 1
 };
 
-// indices (Max only, may be null) receive the flat index of each maximum in X (padding excluded).
+// T is float or double; int8_t and uint8_t for Max. indices (Max only, may be null) receive the flat index of each maximum in X (padding excluded).
 template <class T>
 void pool_ref(const PoolParams& p, const T* x, T* y, int64_t* indices);
 

@@ -219,6 +219,19 @@ TEST(NnKernels, BatchAndInstanceNorm) {
   expect_near(values_of<float>(in[0]), {-z, 0, z, -2 * z + 1, 1, 2 * z + 1});
 }
 
+TEST(NnKernels, BatchNormTrainingMode) {
+  // Channel values {1, 3} and {2, 6}: batch means 2 and 4, population variances 1 and 4.
+  RtTensor x = make_rt<float>(F32, {2, 2}, {1, 2, 3, 6});
+  auto y = run_op("BatchNormalization",
+                  {x, make_rt<float>(F32, {2}, {1, 1}), make_rt<float>(F32, {2}, {0, 0}),
+                   make_rt<float>(F32, {2}, {0, 10}), make_rt<float>(F32, {2}, {1, 1})},
+                  {Attribute::make_float("epsilon", 0.f), Attribute::make_int("training_mode", 1),
+                   Attribute::make_float("momentum", 0.5f)}, 3, 15);
+  expect_near(values_of<float>(y[0]), {-1, -1, 1, 1});
+  expect_near(values_of<float>(y[1]), {1, 7});
+  expect_near(values_of<float>(y[2]), {1, 2.5f});
+}
+
 TEST(NnKernels, LayerNormWithStatistics) {
   RtTensor x = make_rt<float>(F32, {2, 2}, {1, 3, 2, 6});
   auto y = run_op("LayerNormalization",
@@ -275,6 +288,12 @@ TEST(NnKernels, MaxPoolCeilModeAndIndices) {
   // Dilation 2 on 4x4: the window {0,2}x{0,2} -> max at (2,2) = 11.
   auto dil = run_op("MaxPool", {x}, {Attribute::make_ints("kernel_shape", {2, 2}), Attribute::make_ints("dilations", {2, 2})});
   expect_near(values_of<float>(dil[0]), {11, 12, 15, 16});
+}
+
+TEST(NnKernels, MaxPoolUInt8) {
+  auto y = run_op("MaxPool", {make_rt<uint8_t>(DataType::UInt8, {1, 1, 4}, {1, 200, 3, 4})},
+                  {Attribute::make_ints("kernel_shape", {2}), Attribute::make_ints("strides", {2})}, 1, 12);
+  EXPECT_EQ(values_of<uint8_t>(y[0]), (std::vector<uint8_t>{200, 4}));
 }
 
 TEST(NnKernels, AveragePoolPadding) {
@@ -353,6 +372,25 @@ TEST(NnKernels, ResizeTfCropAndResizeExtrapolates) {
                    Attribute::make_float("extrapolation_value", 10.f)}, 1, 13);
   // From the ONNX spec (resize_tf_crop_and_resize_extrapolation_value).
   expect_near(values_of<float>(y[0]), {7.6f, 10, 10, 12.4f, 10, 10, 10, 10, 10}, 1e-3f);
+}
+
+TEST(NnKernels, ResizeOpset18AntialiasAxesAndAspect) {
+  std::vector<float> xv(16);
+  for (int i = 0; i < 16; ++i) xv[i] = static_cast<float>(i + 1);
+  RtTensor x = make_rt<float>(F32, {1, 1, 4, 4}, xv);
+  // ONNX spec examples resize_downsample_scales_{linear,cubic}_antialias.
+  auto lin = run_op("Resize", {x, RtTensor(), scales_rt({1, 1, 0.6f, 0.6f})},
+                    {Attribute::make_string("mode", "linear"), Attribute::make_int("antialias", 1)}, 1, 18);
+  expect_near(values_of<float>(lin[0]), {2.875f, 4.5f, 9.375f, 11.f});
+  auto cub = run_op("Resize", {x, RtTensor(), scales_rt({1, 1, 0.6f, 0.6f})},
+                    {Attribute::make_string("mode", "cubic"), Attribute::make_int("antialias", 1)}, 1, 18);
+  expect_near(values_of<float>(cub[0]), {2.5180721f, 4.2858863f, 9.589329f, 11.357142f}, 1e-3f);
+  // not_larger keeps the aspect ratio: sizes [7, 8] on 2x2 gives 7x7 (scale 3.5 on both axes).
+  auto kar = run_op("Resize", {make_rt<float>(F32, {1, 1, 2, 2}, {1, 2, 3, 4}), RtTensor(), RtTensor(), sizes_rt({7, 8})},
+                    {Attribute::make_ints("axes", {2, 3}), Attribute::make_string("keep_aspect_ratio_policy", "not_larger")}, 1, 18);
+  ASSERT_EQ(kar[0].shape(), (std::vector<int64_t>{1, 1, 7, 7}));
+  const std::vector<float> got = values_of<float>(kar[0]);
+  expect_near(std::vector<float>(got.begin(), got.begin() + 7), {1, 1, 1, 1, 2, 2, 2});
 }
 
 // ---- Einsum ----
