@@ -37,6 +37,7 @@ class Session {
 
   // Inputs by graph input name; inputs that have an initializer may be omitted (it is their
   // default). Throws kiln::Error naming the input when one is missing or does not fit.
+  // One run at a time per Session: runs share the activation arena.
   std::vector<RtTensor> run(const std::map<std::string, RtTensor>& inputs);
 
   const std::vector<std::string>& output_names() const { return output_names_; }
