@@ -18,6 +18,7 @@ const KernelRegistry& KernelRegistry::global() {
     register_tensor_kernels(r);
     register_quant_kernels(r);
     register_control_flow_kernels(r);
+    register_loss_kernels(r);
     return r;
   }();
   return registry;

@@ -79,5 +79,6 @@ void register_nn_kernels(KernelRegistry& r);           // bind/nn.cpp: Conv, Mat
 void register_tensor_kernels(KernelRegistry& r);       // bind/tensor.cpp: shape/layout/indexing ops, constants
 void register_quant_kernels(KernelRegistry& r);        // bind/quant.cpp: Quantize/Dequantize, QLinear*, *Integer
 void register_control_flow_kernels(KernelRegistry& r); // bind/control_flow.cpp: If, Loop, Scan
+void register_loss_kernels(KernelRegistry& r);         // bind/loss.cpp: NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
 
 }  // namespace kiln
