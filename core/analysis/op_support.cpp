@@ -1,11 +1,12 @@
-// Which ops Kiln supports: exactly the ops of the rule table (core/analysis/op_registry.cpp),
-// within the opset range each is known for.
+// Which ops Kiln can run: an inference rule (core/analysis/op_registry.cpp) and a kernel
+// (core/runtime/kernel.h) both covering the model's opset.
 #include "core/analysis/op_support.h"
 
 #include <map>
 #include <utility>
 
 #include "core/analysis/infer_context.h"
+#include "core/runtime/kernel.h"
 
 namespace kiln {
 
@@ -26,7 +27,8 @@ bool op_is_supported(std::string_view domain, std::string_view op_type, int64_t 
   const analysis::OpRule* r = analysis::find_rule(domain, op_type);
   if (!r) return false;
   // A model that does not say which opset it uses gets the benefit of the doubt.
-  return opset < 0 || (opset >= r->since && opset <= r->until);
+  if (opset >= 0 && (opset < r->since || opset > r->until)) return false;
+  return KernelRegistry::global().find(domain, op_type, opset, Backend::Ref) != nullptr;
 }
 
 std::vector<UnsupportedOp> unsupported_ops(const Model& model) {
@@ -42,6 +44,9 @@ std::vector<UnsupportedOp> unsupported_ops(const Model& model) {
       u.reason = "ONNX-ML op not implemented";
     } else if (!domain.empty() && domain != "ai.kiln") {
       u.reason = "custom domain '" + domain + "'";
+    } else if (const analysis::OpRule* r = analysis::find_rule(domain, op);
+               r && (opset < 0 || (opset >= r->since && opset <= r->until))) {
+      u.reason = "no reference kernel yet";
     } else if (analysis::find_rule(domain, op)) {
       u.reason = "not supported at opset " + std::to_string(opset);
     } else {
