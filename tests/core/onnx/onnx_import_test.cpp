@@ -85,9 +85,9 @@ TEST(OnnxImport, TypedFieldInitializers) {
     for (int64_t d : dims) t->add_dims(d);
     return t;
   };
-  for (float v : {1.5f, -2.f}) add("f32", onnx::TensorProto::FLOAT, {2})->add_float_data(v);
-  g.mutable_initializer(g.initializer_size() - 2)->add_float_data(-2.f);
-  g.mutable_initializer()->RemoveLast();
+  auto* f32 = add("f32", onnx::TensorProto::FLOAT, {2});
+  f32->add_float_data(1.5f);
+  f32->add_float_data(-2.f);
   auto* f16 = add("f16", onnx::TensorProto::FLOAT16, {2});
   f16->add_int32_data(0x3c00);  // 1.0
   f16->add_int32_data(0xc000);  // -2.0
