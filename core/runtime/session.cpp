@@ -5,6 +5,8 @@
 #include <cstring>
 #include <unordered_set>
 
+#include <unistd.h>
+
 #include "core/analysis/shape_inference.h"
 #include "core/util/error.h"
 
@@ -182,6 +184,12 @@ Session::Session(const Model& model, SessionOptions options) : model_(model.clon
   plan_ = plan_memory(main.order);
   if (plan_ && plan_->peak_bytes > 0) {
     size_t bytes = (plan_->peak_bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+    // With overcommit, an arena larger than the machine "succeeds" and the process is killed
+    // later while touching it; refuse it up front instead.
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0 && bytes > static_cast<size_t>(pages) * static_cast<size_t>(page))
+      fail("the activation memory plan needs ", std::to_string(bytes), " bytes, more than this machine's ",
+           std::to_string(static_cast<size_t>(pages) * static_cast<size_t>(page)), " bytes of memory");
     auto* p = static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, bytes));
     if (!p) fail("out of memory allocating the ", std::to_string(bytes), "-byte activation arena");
     arena_ = std::shared_ptr<uint8_t>(p, [](uint8_t* q) { std::free(q); });
