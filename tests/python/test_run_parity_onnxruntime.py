@@ -42,6 +42,40 @@ def small_cnn(path):
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
 
 
+def ocr_style(path):
+    """A DBNet-like text detector head: strided convs with HardSwish, an upsampling Resize that
+    merges scales, and a ConvTranspose that restores full resolution."""
+    rng = np.random.default_rng(5)
+
+    def w(name, *shape):
+        return numpy_helper.from_array((rng.standard_normal(shape) * 0.2).astype(np.float32), name)
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("HardSwish", ["c1"], ["h1"]),
+        helper.make_node("Conv", ["h1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("HardSwish", ["c2"], ["h2"]),
+        helper.make_node("Resize", ["h2", "", "scales"], ["up"], mode="linear",
+                         coordinate_transformation_mode="half_pixel"),
+        helper.make_node("Concat", ["h1", "up"], ["cat"], axis=1),
+        helper.make_node("Resize", ["cat", "", "scales"], ["up_nn"], mode="nearest",
+                         coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+        helper.make_node("Conv", ["up_nn", "w3", "b3"], ["c3"], pads=[1, 1, 1, 1]),
+        helper.make_node("HardSigmoid", ["c3"], ["hs"]),
+        helper.make_node("ConvTranspose", ["hs", "wt", "bt"], ["ct"], strides=[2, 2],
+                         pads=[1, 1, 1, 1], output_padding=[1, 1]),
+        helper.make_node("Sigmoid", ["ct"], ["prob"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "ocr_style",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 32, 64])],
+        [helper.make_tensor_value_info("prob", TensorProto.FLOAT, None)],
+        [w("w1", 8, 3, 3, 3), w("b1", 8), w("w2", 8, 8, 3, 3), w("b2", 8),
+         numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales"),
+         w("w3", 8, 16, 3, 3), w("b3", 8), w("wt", 8, 1, 3, 3), w("bt", 1)])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
 def small_mlp_with_if(path):
     """MatMul + Add + Tanh, then an If on a computed condition (a control-flow smoke test)."""
     rng = np.random.default_rng(4)
@@ -128,7 +162,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         models = list(sample_models())
-        for name, make in [("small_cnn", small_cnn), ("mlp_if", small_mlp_with_if)]:
+        for name, make in [("small_cnn", small_cnn), ("ocr_style", ocr_style),
+                           ("mlp_if", small_mlp_with_if)]:
             p = tmp / f"{name}.onnx"
             make(str(p))
             models.append(p)
