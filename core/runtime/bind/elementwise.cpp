@@ -8,6 +8,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/runtime/bind/bind_util.h"
 #include "core/runtime/kernel.h"
 #include "core/util/error.h"
 #include "kernels/cpu/ref/elementwise.h"
@@ -17,28 +18,9 @@ namespace {
 
 using ref::Dims;
 
-class FnKernel : public OpKernel {
- public:
-  explicit FnKernel(std::function<void(KernelContext&)> f) : f_(std::move(f)) {}
-  void compute(KernelContext& ctx) override { f_(ctx); }
-
- private:
-  std::function<void(KernelContext&)> f_;
-};
-
-std::unique_ptr<OpKernel> make_kernel(std::function<void(KernelContext&)> f) {
-  return std::make_unique<FnKernel>(std::move(f));
-}
-
-std::string who_of(const Node& n) {
-  std::string s = n.op_type;
-  if (!n.name.empty()) {
-    s += " '";
-    s += n.name;
-    s += '\'';
-  }
-  return s;
-}
+using bind::make_kernel;
+using bind::need_input;
+using bind::who_of;
 
 std::string shape_str(const Dims& d) {
   std::string s = "[";
@@ -47,12 +29,6 @@ std::string shape_str(const Dims& d) {
     s += std::to_string(d[i]);
   }
   return s + "]";
-}
-
-const RtTensor& need_input(KernelContext& ctx, size_t i, const std::string& who) {
-  const RtTensor* t = ctx.input(i);
-  if (!t) fail(who, ": required input ", std::to_string(i), " is missing");
-  return *t;
 }
 
 bool is_half(DataType d) { return d == DataType::Float16 || d == DataType::BFloat16; }
