@@ -144,17 +144,7 @@ void where(InferContext& c) {
 std::optional<DataType> cast_target(const Node& n) {
   const Attribute* a = n.attr("to");
   if (!a) return std::nullopt;
-  if (a->kind == AttrKind::String) {
-    static const std::pair<std::string_view, DataType> kNames[] = {
-        {"FLOAT", DataType::Float32}, {"UINT8", DataType::UInt8},   {"INT8", DataType::Int8},
-        {"UINT16", DataType::UInt16}, {"INT16", DataType::Int16},   {"INT32", DataType::Int32},
-        {"INT64", DataType::Int64},   {"STRING", DataType::String}, {"BOOL", DataType::Bool},
-        {"FLOAT16", DataType::Float16}, {"DOUBLE", DataType::Float64},
-        {"UINT32", DataType::UInt32}, {"UINT64", DataType::UInt64}};
-    for (const auto& [name, dt] : kNames)
-      if (a->s == name) return dt;
-    return std::nullopt;
-  }
+  if (a->kind == AttrKind::String) return dtype_from_enum_name(a->s);
   if (!dtype_is_known(static_cast<int32_t>(a->i))) return std::nullopt;
   return static_cast<DataType>(a->i);
 }

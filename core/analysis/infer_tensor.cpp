@@ -444,6 +444,21 @@ void tile(InferContext& c) {
     return;
   }
   Shape out = *in;
+  if (c.opset() < 6) {  // Tile-1: scalar tiles and axis inputs
+    const KnownInts* tiles = c.ints(1);
+    const KnownInts* axis = c.ints(2);
+    const auto rank = static_cast<int64_t>(in->rank());
+    if (!tiles || !axis || tiles->v.size() != 1 || axis->v.size() != 1 || !axis->v[0].is_known() ||
+        axis->v[0].value < -rank || axis->v[0].value >= rank) {
+      for (Dim& d : out.dims) d = Dim::unknown();
+    } else {
+      const int64_t a = axis->v[0].value < 0 ? axis->v[0].value + rank : axis->v[0].value;
+      Dim& d = out.dims[static_cast<size_t>(a)];
+      d = sym_mul(SymInt::from_dim(d), tiles->v[0]).to_dim();
+    }
+    c.set(0, dt, std::move(out));
+    return;
+  }
   const KnownInts* reps = c.ints(1);
   if (reps && reps->v.size() != in->rank()) {
     c.warn("'repeats' has the wrong length");

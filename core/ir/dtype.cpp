@@ -48,6 +48,22 @@ std::optional<DataType> dtype_from_short_name(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<DataType> dtype_from_enum_name(std::string_view s) {
+  // The enum names are the long names upper-cased.
+  auto same = [](std::string_view lower, std::string_view upper) {
+    if (lower.size() != upper.size()) return false;
+    for (size_t i = 0; i < lower.size(); ++i) {
+      char c = lower[i];
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      if (c != upper[i]) return false;
+    }
+    return true;
+  };
+  for (size_t i = 1; i < kTypes.size(); ++i)
+    if (same(kTypes[i].name, s)) return static_cast<DataType>(i);
+  return std::nullopt;
+}
+
 int dtype_bits(DataType t) {
   const TypeInfo* ti = info(t);
   return ti ? ti->bits : 0;

@@ -39,6 +39,8 @@ std::string_view dtype_short_name(DataType t);
 // Long, ONNX-style name: float, float16, int64, ...
 std::string_view dtype_name(DataType t);
 std::optional<DataType> dtype_from_short_name(std::string_view s);
+// TensorProto.DataType enum names ("FLOAT", "INT64", "FLOAT16", "BFLOAT16"), as Cast-1 writes them.
+std::optional<DataType> dtype_from_enum_name(std::string_view s);
 // Bits per element in packed storage; 0 for String and Undefined and unknown codes.
 int dtype_bits(DataType t);
 bool dtype_is_known(int32_t code);

@@ -90,9 +90,11 @@ struct Tensor {
   }
 };
 
-// Decodes one IEEE half / bfloat16 to float.
+// IEEE half and bfloat16 to and from float; float to either rounds to nearest even and keeps
+// NaN a NaN.
 float half_to_float(uint16_t h);
 float bfloat16_to_float(uint16_t b);
 uint16_t float_to_half(float f);
+uint16_t float_to_bfloat16(float f);
 
 }  // namespace kiln

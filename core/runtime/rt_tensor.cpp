@@ -96,4 +96,26 @@ std::shared_ptr<const Tensor> RtTensor::to_tensor(std::string name) const {
   return t;
 }
 
+RtTensor widen_to_float(const RtTensor& half) {
+  RtTensor r = RtTensor::allocate(DataType::Float32, half.shape());
+  const uint16_t* s = half.data<uint16_t>();
+  float* d = r.data<float>();
+  const int64_t n = half.numel();
+  if (half.dtype() == DataType::Float16)
+    for (int64_t i = 0; i < n; ++i) d[i] = half_to_float(s[i]);
+  else
+    for (int64_t i = 0; i < n; ++i) d[i] = bfloat16_to_float(s[i]);
+  return r;
+}
+
+void narrow_from_float(const RtTensor& f, RtTensor& out) {
+  const float* s = f.data<float>();
+  uint16_t* d = out.data<uint16_t>();
+  const int64_t n = f.numel();
+  if (out.dtype() == DataType::Float16)
+    for (int64_t i = 0; i < n; ++i) d[i] = float_to_half(s[i]);
+  else
+    for (int64_t i = 0; i < n; ++i) d[i] = float_to_bfloat16(s[i]);
+}
+
 }  // namespace kiln

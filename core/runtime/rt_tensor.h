@@ -54,4 +54,11 @@ class RtTensor {
   std::vector<std::string> strings_;
 };
 
+// float16 and bfloat16 are storage types for the reference kernels: they compute in float.
+inline bool is_half_float(DataType d) { return d == DataType::Float16 || d == DataType::BFloat16; }
+// A float32 copy of a float16/bfloat16 tensor.
+RtTensor widen_to_float(const RtTensor& half);
+// Rounds float32 `f` into `out` (float16 or bfloat16, same element count).
+void narrow_from_float(const RtTensor& f, RtTensor& out);
+
 }  // namespace kiln

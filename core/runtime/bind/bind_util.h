@@ -1,6 +1,7 @@
 #pragma once
 // Small pieces every binding family uses: a kernel that is a closure over attributes read at
-// compile time, the node label for error messages, and the required-input check.
+// compile time, the node label for error messages, the required-input check, and float16 /
+// bfloat16 storage for kernels that compute in float.
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,5 +40,13 @@ inline const RtTensor& need_input(KernelContext& ctx, size_t i, const std::strin
   if (!t) fail(who, ": required input ", std::to_string(i), " is missing");
   return *t;
 }
+
+using KernelFactory = std::function<std::unique_ptr<OpKernel>(const KernelInit&)>;
+
+// Gives a float/double kernel float16 and bfloat16 storage: when input 0 is half, every half
+// input is widened to float, the kernel runs, and each float output it makes is rounded back to
+// input 0's type. Outputs of other types (MaxPool's int64 indices) pass through. This is what
+// ONNX Runtime's CPU provider does for most float16 ops: store half, compute float.
+KernelFactory half_storage(KernelFactory make);
 
 }  // namespace kiln::bind

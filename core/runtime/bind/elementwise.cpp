@@ -31,36 +31,6 @@ std::string shape_str(const Dims& d) {
   return s + "]";
 }
 
-bool is_half(DataType d) { return d == DataType::Float16 || d == DataType::BFloat16; }
-
-uint16_t float_to_bfloat16(float f) {
-  uint32_t x = std::bit_cast<uint32_t>(f);
-  if (std::isnan(f)) return static_cast<uint16_t>((x >> 16) | 0x40);
-  x += 0x7fff + ((x >> 16) & 1);  // round to nearest even
-  return static_cast<uint16_t>(x >> 16);
-}
-
-float half_bits_to_float(DataType d, uint16_t v) {
-  return d == DataType::Float16 ? half_to_float(v) : bfloat16_to_float(v);
-}
-uint16_t float_to_half_bits(DataType d, float f) {
-  return d == DataType::Float16 ? float_to_half(f) : float_to_bfloat16(f);
-}
-
-RtTensor to_f32(const RtTensor& t) {
-  RtTensor r = RtTensor::allocate(DataType::Float32, t.shape());
-  const uint16_t* s = t.data<uint16_t>();
-  float* d = r.data<float>();
-  for (int64_t i = 0; i < t.numel(); ++i) d[i] = half_bits_to_float(t.dtype(), s[i]);
-  return r;
-}
-
-void store_f32(const RtTensor& f, RtTensor& out) {
-  const float* s = f.data<float>();
-  uint16_t* d = out.data<uint16_t>();
-  for (int64_t i = 0; i < f.numel(); ++i) d[i] = float_to_half_bits(out.dtype(), s[i]);
-}
-
 // Type sets an op accepts; kFloat includes float16/bfloat16, which compute as float.
 constexpr unsigned kFloat = 1, kSigned = 2, kUnsigned = 4, kBool = 8;
 constexpr unsigned kInt = kSigned | kUnsigned, kNumeric = kFloat | kInt, kAll = kNumeric | kBool;
@@ -96,15 +66,15 @@ template <unsigned Set, int Out, class F>
 void unary_op(KernelContext& ctx, const std::string& who, const F& f) {
   const RtTensor& x = need_input(ctx, 0, who);
   if constexpr ((Set & kFloat) != 0) {
-    if (is_half(x.dtype())) {
-      RtTensor xf = to_f32(x);
+    if (is_half_float(x.dtype())) {
+      RtTensor xf = widen_to_float(x);
       if constexpr (Out == 1) {
         RtTensor& y = ctx.output(0, DataType::Bool, x.shape());
         ref::unary_map(xf.data<float>(), y.data<bool>(), x.numel(), [&](float v) { return static_cast<bool>(f(v)); });
       } else {
         RtTensor yf = RtTensor::allocate(DataType::Float32, x.shape());
         ref::unary_map(xf.data<float>(), yf.data<float>(), x.numel(), [&](float v) { return static_cast<float>(f(v)); });
-        store_f32(yf, ctx.output(0, x.dtype(), x.shape()));
+        narrow_from_float(yf, ctx.output(0, x.dtype(), x.shape()));
       }
       return;
     }
@@ -182,8 +152,8 @@ void binary_op(KernelContext& ctx, const std::string& who, const F& f, int64_t l
     fail(who, ": input types differ (", std::string(dtype_name(a.dtype())), " and ", std::string(dtype_name(b.dtype())), ")");
   const Dims ys = broadcast_of(a, b, who);
   if constexpr ((Set & kFloat) != 0) {
-    if (is_half(a.dtype())) {
-      RtTensor af = to_f32(a), bf = to_f32(b);
+    if (is_half_float(a.dtype())) {
+      RtTensor af = widen_to_float(a), bf = widen_to_float(b);
       if constexpr (Out == 1) {
         RtTensor& y = ctx.output(0, DataType::Bool, ys);
         ref::binary_broadcast(af.data<float>(), a.shape(), bf.data<float>(), b.shape(), y.data<bool>(), ys,
@@ -192,7 +162,7 @@ void binary_op(KernelContext& ctx, const std::string& who, const F& f, int64_t l
         RtTensor yf = RtTensor::allocate(DataType::Float32, ys);
         ref::binary_broadcast(af.data<float>(), a.shape(), bf.data<float>(), b.shape(), yf.data<float>(), ys,
                               [&](float p, float q) { return static_cast<float>(f(p, q)); });
-        store_f32(yf, ctx.output(0, a.dtype(), ys));
+        narrow_from_float(yf, ctx.output(0, a.dtype(), ys));
       }
       return;
     }
@@ -248,14 +218,14 @@ void variadic_op(KernelContext& ctx, const std::string& who, const F& f, bool me
       for (int64_t i = 0; i < y.numel(); ++i) yd[i] = static_cast<T>(yd[i] / static_cast<T>(src.size()));
   };
   if constexpr ((Set & kFloat) != 0) {
-    if (is_half(dt)) {
+    if (is_half_float(dt)) {
       std::vector<RtTensor> conv;
       std::vector<const RtTensor*> src;
-      for (const RtTensor* t : ins) conv.push_back(to_f32(*t));
+      for (const RtTensor* t : ins) conv.push_back(widen_to_float(*t));
       for (const RtTensor& t : conv) src.push_back(&t);
       RtTensor yf = RtTensor::allocate(DataType::Float32, ys);
       fold(float{}, src, yf);
-      store_f32(yf, ctx.output(0, dt, ys));
+      narrow_from_float(yf, ctx.output(0, dt, ys));
       return;
     }
   }
@@ -289,10 +259,10 @@ void pow_op(KernelContext& ctx, const std::string& who, int64_t legacy_axis) {
   const RtTensor& b0 = second_input(ctx, a0, who, legacy_axis, b_view);
   const Dims ys = broadcast_of(a0, b0, who);
   RtTensor af, bf;
-  const RtTensor& a = is_half(a0.dtype()) ? (af = to_f32(a0)) : a0;
-  const RtTensor& b = is_half(b0.dtype()) ? (bf = to_f32(b0)) : b0;
+  const RtTensor& a = is_half_float(a0.dtype()) ? (af = widen_to_float(a0)) : a0;
+  const RtTensor& b = is_half_float(b0.dtype()) ? (bf = widen_to_float(b0)) : b0;
   RtTensor yf;
-  RtTensor& y = is_half(a0.dtype()) ? (yf = RtTensor::allocate(DataType::Float32, ys)) : ctx.output(0, a0.dtype(), ys);
+  RtTensor& y = is_half_float(a0.dtype()) ? (yf = RtTensor::allocate(DataType::Float32, ys)) : ctx.output(0, a0.dtype(), ys);
   visit<kFloat | kSigned>(a.dtype(), who, [&](auto btag) {
     using B = decltype(btag);
     visit<kNumeric>(b.dtype(), who, [&](auto etag) {
@@ -301,7 +271,7 @@ void pow_op(KernelContext& ctx, const std::string& who, int64_t legacy_axis) {
                             [](B p, E q) { return pow_of(p, q); });
     });
   });
-  if (is_half(a0.dtype())) store_f32(yf, ctx.output(0, a0.dtype(), ys));
+  if (is_half_float(a0.dtype())) narrow_from_float(yf, ctx.output(0, a0.dtype(), ys));
 }
 
 // ---- Clip ----
@@ -321,11 +291,11 @@ void clip_inputs_op(KernelContext& ctx, const std::string& who) {
   const RtTensor* hi0 = ctx.input(2);
   for (const RtTensor* t : {lo0, hi0})
     if (t && (t->numel() != 1 || t->dtype() != x0.dtype())) fail(who, ": min and max must be scalars of the input's type");
-  const bool half = is_half(x0.dtype());
+  const bool half = is_half_float(x0.dtype());
   RtTensor xf, lof, hif, yf;
-  const RtTensor& x = half ? (xf = to_f32(x0)) : x0;
-  const RtTensor* lo = half && lo0 ? &(lof = to_f32(*lo0)) : lo0;
-  const RtTensor* hi = half && hi0 ? &(hif = to_f32(*hi0)) : hi0;
+  const RtTensor& x = half ? (xf = widen_to_float(x0)) : x0;
+  const RtTensor* lo = half && lo0 ? &(lof = widen_to_float(*lo0)) : lo0;
+  const RtTensor* hi = half && hi0 ? &(hif = widen_to_float(*hi0)) : hi0;
   RtTensor& y = half ? (yf = RtTensor::allocate(DataType::Float32, x0.shape())) : ctx.output(0, x0.dtype(), x0.shape());
   visit<kNumeric>(x.dtype(), who, [&](auto tag) {
     using T = decltype(tag);
@@ -333,7 +303,7 @@ void clip_inputs_op(KernelContext& ctx, const std::string& who) {
     const T h = hi ? hi->data<T>()[0] : std::numeric_limits<T>::max();
     ref::unary_map(x.data<T>(), y.data<T>(), x.numel(), [&](T v) { return clip_value(v, l, h); });
   });
-  if (half) store_f32(yf, ctx.output(0, x0.dtype(), x0.shape()));
+  if (half) narrow_from_float(yf, ctx.output(0, x0.dtype(), x0.shape()));
 }
 
 // ---- Where ----
@@ -416,7 +386,7 @@ To convert(From v) {
 void cast_tensor(const RtTensor& x0, DataType to, RtTensor& y, const std::string& who) {
   const int64_t n = x0.numel();
   RtTensor xf;
-  const RtTensor& x = is_half(x0.dtype()) ? (xf = to_f32(x0)) : x0;
+  const RtTensor& x = is_half_float(x0.dtype()) ? (xf = widen_to_float(x0)) : x0;
   if (x.dtype() == DataType::String && to == DataType::String) {
     y.strings() = x.strings();
     return;
@@ -429,7 +399,7 @@ void cast_tensor(const RtTensor& x0, DataType to, RtTensor& y, const std::string
     return;
   }
   RtTensor yf;
-  const bool half_out = is_half(to);
+  const bool half_out = is_half_float(to);
   RtTensor& yt = half_out ? (yf = RtTensor::allocate(DataType::Float32, x0.shape())) : y;
   visit<kAll>(yt.dtype(), who, [&](auto ttag) {
     using To = decltype(ttag);
@@ -451,7 +421,7 @@ void cast_tensor(const RtTensor& x0, DataType to, RtTensor& y, const std::string
     for (int64_t i = 0; i < n; ++i)
       d[i] = std::isnan(s[i]) ? float_to_bfloat16(s[i]) : static_cast<uint16_t>(std::bit_cast<uint32_t>(s[i]) >> 16);
   } else if (half_out) {
-    store_f32(yf, y);  // double -> float16 goes through float (one extra rounding)
+    narrow_from_float(yf, y);  // double -> float16 goes through float (one extra rounding)
   }
 }
 
@@ -469,6 +439,9 @@ bool cast_target_ok(DataType t) {
 
 // ---- registration ----
 
+// Versions before opset 6 of the unary, activation and variadic ops differ only by the legacy
+// 'consumed_inputs' attribute (an in-place hint with no effect on results), so one kernel serves
+// from opset 1.
 void register_math(KernelRegistry& r) {
   add_binary_fn<kNumeric>(r, "Add", 1, [](auto a, auto b) { return a + b; });
   add_binary_fn<kNumeric>(r, "Sub", 1, [](auto a, auto b) { return a - b; });
@@ -493,10 +466,10 @@ void register_math(KernelRegistry& r) {
       return x < T(0) ? static_cast<T>(slope * x) : x;
     };
   });
-  add_variadic<kNumeric>(r, "Max", 6, [](auto a, auto b) { return ref::nan_max(a, b); });
-  add_variadic<kNumeric>(r, "Min", 6, [](auto a, auto b) { return ref::nan_min(a, b); });
-  add_variadic<kFloat>(r, "Sum", 6, [](auto a, auto b) { return a + b; });
-  add_variadic<kFloat>(r, "Mean", 6, [](auto a, auto b) { return a + b; }, true);
+  add_variadic<kNumeric>(r, "Max", 1, [](auto a, auto b) { return ref::nan_max(a, b); });
+  add_variadic<kNumeric>(r, "Min", 1, [](auto a, auto b) { return ref::nan_min(a, b); });
+  add_variadic<kFloat>(r, "Sum", 1, [](auto a, auto b) { return a + b; });
+  add_variadic<kFloat>(r, "Mean", 1, [](auto a, auto b) { return a + b; }, true);
 
   add_binary_fn<kBool>(r, "And", 1, [](bool a, bool b) { return a && b; });
   add_binary_fn<kBool>(r, "Or", 1, [](bool a, bool b) { return a || b; });
@@ -535,14 +508,14 @@ void register_math(KernelRegistry& r) {
 }
 
 void register_unary(KernelRegistry& r) {
-  add_unary<kNumeric>(r, "Abs", 6, [](const Node&) {
+  add_unary<kNumeric>(r, "Abs", 1, [](const Node&) {
     return [](auto v) {
       using T = decltype(v);
       if constexpr (std::is_unsigned_v<T>) return v;
       else return static_cast<T>(v < T(0) ? -v : v);
     };
   });
-  add_unary<kFloat | kSigned>(r, "Neg", 6, [](const Node&) {
+  add_unary<kFloat | kSigned>(r, "Neg", 1, [](const Node&) {
     return [](auto v) { return static_cast<decltype(v)>(-v); };
   });
   add_unary<kNumeric>(r, "Sign", 9, [](const Node&) {
@@ -564,12 +537,12 @@ void register_unary(KernelRegistry& r) {
     return [neg, pos](auto v) { return std::isinf(v) && (v > 0 ? pos : neg); };
   });
 
-  add_float_unary(r, "Exp", 6, [](auto v) { return std::exp(v); });
-  add_float_unary(r, "Log", 6, [](auto v) { return std::log(v); });
-  add_float_unary(r, "Sqrt", 6, [](auto v) { return std::sqrt(v); });
-  add_float_unary(r, "Reciprocal", 6, [](auto v) { return decltype(v)(1) / v; });
-  add_float_unary(r, "Floor", 6, [](auto v) { return std::floor(v); });
-  add_float_unary(r, "Ceil", 6, [](auto v) { return std::ceil(v); });
+  add_float_unary(r, "Exp", 1, [](auto v) { return std::exp(v); });
+  add_float_unary(r, "Log", 1, [](auto v) { return std::log(v); });
+  add_float_unary(r, "Sqrt", 1, [](auto v) { return std::sqrt(v); });
+  add_float_unary(r, "Reciprocal", 1, [](auto v) { return decltype(v)(1) / v; });
+  add_float_unary(r, "Floor", 1, [](auto v) { return std::floor(v); });
+  add_float_unary(r, "Ceil", 1, [](auto v) { return std::ceil(v); });
   add_float_unary(r, "Round", 11, [](auto v) { return static_cast<decltype(v)>(ref::round_half_even(v)); });
   add_float_unary(r, "Sin", 7, [](auto v) { return std::sin(v); });
   add_float_unary(r, "Cos", 7, [](auto v) { return std::cos(v); });
@@ -586,11 +559,11 @@ void register_unary(KernelRegistry& r) {
 }
 
 void register_activations(KernelRegistry& r) {
-  add_unary<kFloat | kSigned>(r, "Relu", 6, [](const Node&) {
+  add_unary<kFloat | kSigned>(r, "Relu", 1, [](const Node&) {
     return [](auto v) { return v > decltype(v)(0) ? v : decltype(v)(0); };
   });
-  add_float_unary(r, "Sigmoid", 6, [](auto v) { return static_cast<decltype(v)>(ref::sigmoid(v)); });
-  add_float_unary(r, "Tanh", 6, [](auto v) { return std::tanh(v); });
+  add_float_unary(r, "Sigmoid", 1, [](auto v) { return static_cast<decltype(v)>(ref::sigmoid(v)); });
+  add_float_unary(r, "Tanh", 1, [](auto v) { return std::tanh(v); });
   add_float_unary(r, "Softplus", 1, [](auto v) { return static_cast<decltype(v)>(ref::softplus(v)); });
   add_float_unary(r, "Softsign", 1, [](auto v) { return v / (decltype(v)(1) + std::fabs(v)); });
   add_float_unary(r, "Mish", 18, [](auto v) { return static_cast<decltype(v)>(ref::mish(v)); });
@@ -598,15 +571,15 @@ void register_activations(KernelRegistry& r) {
     using T = decltype(v);
     return static_cast<T>(v * std::max(0.0, std::min(1.0, v / 6.0 + 0.5)));
   });
-  add_unary<kFloat>(r, "LeakyRelu", 6, [](const Node& n) {
+  add_unary<kFloat>(r, "LeakyRelu", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 0.01f);
     return [alpha](auto v) { return static_cast<decltype(v)>(v < 0 ? alpha * v : v); };
   });
-  add_unary<kFloat>(r, "Elu", 6, [](const Node& n) {
+  add_unary<kFloat>(r, "Elu", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 1.0f);
     return [alpha](auto v) { return static_cast<decltype(v)>(v < 0 ? alpha * std::expm1(double(v)) : v); };
   });
-  add_unary<kFloat>(r, "Selu", 6, [](const Node& n) {
+  add_unary<kFloat>(r, "Selu", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 1.67326319217681884765625f);
     const double gamma = n.attr_float("gamma", 1.05070102214813232421875f);
     return [alpha, gamma](auto v) {
@@ -619,7 +592,7 @@ void register_activations(KernelRegistry& r) {
       return static_cast<decltype(v)>(std::max(0.0, double(v)) + std::min(0.0, alpha * std::expm1(v / alpha)));
     };
   });
-  add_unary<kFloat>(r, "HardSigmoid", 6, [](const Node& n) {
+  add_unary<kFloat>(r, "HardSigmoid", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 0.2f), beta = n.attr_float("beta", 0.5f);
     return [alpha, beta](auto v) {
       return static_cast<decltype(v)>(std::max(0.0, std::min(1.0, alpha * v + beta)));
@@ -643,7 +616,7 @@ void register_activations(KernelRegistry& r) {
     return [tanh](auto v) { return static_cast<decltype(v)>(tanh ? ref::gelu_tanh(v) : ref::gelu_erf(v)); };
   });
   // Clip before opset 11 takes its bounds from attributes.
-  add_unary<kFloat>(r, "Clip", 6, [](const Node& n) {
+  add_unary<kFloat>(r, "Clip", 1, [](const Node& n) {
     const double lo = n.attr_float("min", std::numeric_limits<float>::lowest());
     const double hi = n.attr_float("max", std::numeric_limits<float>::max());
     return [lo, hi](auto v) { return static_cast<decltype(v)>(clip_value(double(v), lo, hi)); };
@@ -655,11 +628,18 @@ void register_activations(KernelRegistry& r) {
 }
 
 void register_cast_where(KernelRegistry& r) {
-  r.add({"", "Cast", 6, 1000, Backend::Ref, [](const KernelInit& in) {
+  r.add({"", "Cast", 1, 1000, Backend::Ref, [](const KernelInit& in) {
            std::string who = who_of(in.node);
-           const int64_t code = in.node.attr_int("to", 0);
-           const auto to = static_cast<DataType>(code);
-           if (!cast_target_ok(to)) fail(who, ": cannot cast to type code ", std::to_string(code));
+           // Cast-1 names the type ("FLOAT"); later versions give its TensorProto code.
+           const Attribute* attr = in.node.attr("to");
+           if (!attr) fail(who, ": attribute 'to' is missing");
+           std::optional<DataType> named;
+           if (attr->kind == AttrKind::String) {
+             named = dtype_from_enum_name(attr->s);
+             if (!named) fail(who, ": 'to' names no known type: '", attr->s, "'");
+           }
+           const auto to = named ? *named : static_cast<DataType>(attr->i);
+           if (!cast_target_ok(to)) fail(who, ": cannot cast to type code ", std::to_string(static_cast<int>(to)));
            return make_kernel([who, to](KernelContext& ctx) {
              const RtTensor& x = need_input(ctx, 0, who);
              cast_tensor(x, to, ctx.output(0, to, x.shape()), who);

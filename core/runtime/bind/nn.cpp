@@ -153,8 +153,8 @@ std::unique_ptr<OpKernel> make_gemm(const KernelInit& init) {
 }  // namespace nn
 
 void register_nn_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "MatMul", 1, 1000, Backend::Ref, nn::make_matmul});
-  r.add(KernelDef{"", "Gemm", 1, 1000, Backend::Ref, nn::make_gemm});
+  r.add(KernelDef{"", "MatMul", 1, 1000, Backend::Ref, bind::half_storage(nn::make_matmul)});
+  r.add(KernelDef{"", "Gemm", 1, 1000, Backend::Ref, bind::half_storage(nn::make_gemm)});
   nn::register_nn_conv_kernels(r);
   nn::register_nn_norm_kernels(r);
   nn::register_nn_pool_kernels(r);

@@ -1,42 +1,21 @@
 #pragma once
-// Shared pieces of the NN bindings (bind/nn*.cpp): kernels built from closures, float dtype
-// dispatch, and spatial attribute resolution common to Conv, ConvTranspose and pooling.
+// Shared pieces of the NN bindings (bind/nn*.cpp): float dtype dispatch and the spatial
+// attribute resolution common to Conv, ConvTranspose and pooling.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/runtime/kernel.h"
+#include "core/runtime/bind/bind_util.h"
 #include "core/util/error.h"
 
 namespace kiln::nn {
 
-class FnKernel : public OpKernel {
- public:
-  explicit FnKernel(std::function<void(KernelContext&)> f) : f_(std::move(f)) {}
-  void compute(KernelContext& ctx) override { f_(ctx); }
-
- private:
-  std::function<void(KernelContext&)> f_;
-};
-
-inline std::unique_ptr<OpKernel> make_kernel(std::function<void(KernelContext&)> f) {
-  return std::make_unique<FnKernel>(std::move(f));
-}
-
+using bind::make_kernel;
+using bind::need_input;
 // "Conv 'name'" for error messages.
-inline std::string node_label(const Node& n) {
-  std::string s = n.op_type;
-  if (!n.name.empty()) s.append(" '").append(n.name).append("'");
-  return s;
-}
-
-inline const RtTensor& need_input(KernelContext& ctx, size_t i, const std::string& label) {
-  const RtTensor* t = ctx.input(i);
-  if (!t) fail(label, ": input ", std::to_string(i), " is required");
-  return *t;
-}
+inline std::string node_label(const Node& n) { return bind::who_of(n); }
 
 // Calls f(float{}) or f(double{}) for the element type of the op.
 template <class F>

@@ -154,8 +154,8 @@ std::unique_ptr<OpKernel> make_conv_transpose(const KernelInit& init) {
 }  // namespace
 
 void register_nn_conv_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "Conv", 1, 1000, Backend::Ref, make_conv});
-  r.add(KernelDef{"", "ConvTranspose", 1, 1000, Backend::Ref, make_conv_transpose});
+  r.add(KernelDef{"", "Conv", 1, 1000, Backend::Ref, bind::half_storage(make_conv)});
+  r.add(KernelDef{"", "ConvTranspose", 1, 1000, Backend::Ref, bind::half_storage(make_conv_transpose)});
 }
 
 }  // namespace kiln::nn

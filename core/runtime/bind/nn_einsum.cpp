@@ -151,7 +151,7 @@ std::unique_ptr<OpKernel> make_einsum(const KernelInit& init) {
 }  // namespace
 
 void register_nn_einsum_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "Einsum", 12, 1000, Backend::Ref, make_einsum});
+  r.add(KernelDef{"", "Einsum", 12, 1000, Backend::Ref, bind::half_storage(make_einsum)});
 }
 
 }  // namespace kiln::nn

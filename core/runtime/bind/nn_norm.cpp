@@ -20,9 +20,10 @@ Ncs ncs_of(const RtTensor& x, const std::string& label) {
   return r;
 }
 
-void check_vec(const RtTensor& t, int64_t len, DataType dt, const std::string& label, const char* what) {
+void check_vec(const RtTensor& t, int64_t len, DataType dt, const std::string& label, const char* what,
+               bool any_rank = false) {
   if (t.dtype() != dt) fail(label, ": ", what, " has a different element type than X");
-  if (t.numel() != len || t.rank() > 1)
+  if (t.numel() != len || (t.rank() > 1 && !any_rank))
     fail(label, ": ", what, " ", shape_str(t.shape()), " must be [", std::to_string(len), "]");
 }
 
@@ -31,14 +32,21 @@ std::unique_ptr<OpKernel> make_batch_norm(const KernelInit& init) {
   const double eps = init.node.attr_float("epsilon", 1e-5f);
   const double momentum = init.node.attr_float("momentum", 0.9f);
   const bool training = init.node.attr_int("training_mode", 0) != 0;
+  // Before opset 9, spatial=0 gives every element of a sample (C x D1 x ...) its own statistics:
+  // the same computation with C*D channels of one element each.
+  const bool per_element = init.opset < 9 && init.node.attr_int("spatial", 1) == 0;
   return make_kernel([=](KernelContext& ctx) {
     const RtTensor& x = need_input(ctx, 0, label);
-    const Ncs d = ncs_of(x, label);
+    Ncs d = ncs_of(x, label);
+    if (per_element) {
+      d.c *= d.s;
+      d.s = 1;
+    }
     const char* names[] = {"scale", "B", "mean", "var"};
     const RtTensor* v[4];
     for (size_t i = 0; i < 4; ++i) {
       v[i] = &need_input(ctx, i + 1, label);
-      check_vec(*v[i], d.c, x.dtype(), label, names[i]);
+      check_vec(*v[i], d.c, x.dtype(), label, names[i], per_element);
     }
     RtTensor& y = ctx.output(0, x.dtype(), x.shape());
     dispatch_float(x.dtype(), label, [&](auto tag) {
@@ -197,13 +205,13 @@ std::unique_ptr<OpKernel> make_lrn(const KernelInit& init) {
 }  // namespace
 
 void register_nn_norm_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "BatchNormalization", 1, 1000, Backend::Ref, make_batch_norm});
-  r.add(KernelDef{"", "InstanceNormalization", 1, 1000, Backend::Ref, make_instance_norm});
-  r.add(KernelDef{"", "LayerNormalization", 17, 1000, Backend::Ref, make_layer_norm});
+  r.add(KernelDef{"", "BatchNormalization", 1, 1000, Backend::Ref, bind::half_storage(make_batch_norm)});
+  r.add(KernelDef{"", "InstanceNormalization", 1, 1000, Backend::Ref, bind::half_storage(make_instance_norm)});
+  r.add(KernelDef{"", "LayerNormalization", 17, 1000, Backend::Ref, bind::half_storage(make_layer_norm)});
   // Opset 21 changed scale and bias from one value per group to one per channel.
-  r.add(KernelDef{"", "GroupNormalization", 18, 20, Backend::Ref, make_group_norm});
-  r.add(KernelDef{"", "GroupNormalization", 21, 1000, Backend::Ref, make_group_norm});
-  r.add(KernelDef{"", "LRN", 1, 1000, Backend::Ref, make_lrn});
+  r.add(KernelDef{"", "GroupNormalization", 18, 20, Backend::Ref, bind::half_storage(make_group_norm)});
+  r.add(KernelDef{"", "GroupNormalization", 21, 1000, Backend::Ref, bind::half_storage(make_group_norm)});
+  r.add(KernelDef{"", "LRN", 1, 1000, Backend::Ref, bind::half_storage(make_lrn)});
 }
 
 }  // namespace kiln::nn

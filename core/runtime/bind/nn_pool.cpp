@@ -108,12 +108,12 @@ auto pool_factory(PoolKind kind, bool global) {
 }  // namespace
 
 void register_nn_pool_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "MaxPool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Max, false)});
-  r.add(KernelDef{"", "AveragePool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Average, false)});
-  r.add(KernelDef{"", "LpPool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Lp, false)});
-  r.add(KernelDef{"", "GlobalMaxPool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Max, true)});
-  r.add(KernelDef{"", "GlobalAveragePool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Average, true)});
-  r.add(KernelDef{"", "GlobalLpPool", 1, 1000, Backend::Ref, pool_factory(PoolKind::Lp, true)});
+  r.add(KernelDef{"", "MaxPool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Max, false))});
+  r.add(KernelDef{"", "AveragePool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Average, false))});
+  r.add(KernelDef{"", "LpPool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Lp, false))});
+  r.add(KernelDef{"", "GlobalMaxPool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Max, true))});
+  r.add(KernelDef{"", "GlobalAveragePool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Average, true))});
+  r.add(KernelDef{"", "GlobalLpPool", 1, 1000, Backend::Ref, bind::half_storage(pool_factory(PoolKind::Lp, true))});
 }
 
 }  // namespace kiln::nn

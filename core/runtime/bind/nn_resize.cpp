@@ -164,9 +164,8 @@ std::unique_ptr<OpKernel> make_resize_like(const KernelInit& init, bool upsample
 }  // namespace
 
 void register_nn_resize_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "Resize", 10, 1000, Backend::Ref,
-                  [](const KernelInit& i) { return make_resize_like(i, false); }});
-  r.add(KernelDef{"", "Upsample", 7, 9, Backend::Ref, [](const KernelInit& i) { return make_resize_like(i, true); }});
+  r.add(KernelDef{"", "Resize", 10, 1000, Backend::Ref, bind::half_storage([](const KernelInit& i) { return make_resize_like(i, false); })});
+  r.add(KernelDef{"", "Upsample", 7, 9, Backend::Ref, bind::half_storage([](const KernelInit& i) { return make_resize_like(i, true); })});
 }
 
 }  // namespace kiln::nn

@@ -164,9 +164,9 @@ auto rnn_factory(RnnCell cell) {
 }  // namespace
 
 void register_nn_rnn_kernels(KernelRegistry& r) {
-  r.add(KernelDef{"", "RNN", 1, 1000, Backend::Ref, rnn_factory(RnnCell::Rnn)});
-  r.add(KernelDef{"", "GRU", 1, 1000, Backend::Ref, rnn_factory(RnnCell::Gru)});
-  r.add(KernelDef{"", "LSTM", 1, 1000, Backend::Ref, rnn_factory(RnnCell::Lstm)});
+  r.add(KernelDef{"", "RNN", 1, 1000, Backend::Ref, bind::half_storage(rnn_factory(RnnCell::Rnn))});
+  r.add(KernelDef{"", "GRU", 1, 1000, Backend::Ref, bind::half_storage(rnn_factory(RnnCell::Gru))});
+  r.add(KernelDef{"", "LSTM", 1, 1000, Backend::Ref, bind::half_storage(rnn_factory(RnnCell::Lstm))});
 }
 
 }  // namespace kiln::nn

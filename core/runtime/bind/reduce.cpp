@@ -19,43 +19,18 @@ using bind::make_kernel;
 using bind::need_input;
 using bind::who_of;
 
-bool is_half(DataType d) { return d == DataType::Float16 || d == DataType::BFloat16; }
-
-uint16_t float_to_bfloat16(float f) {
-  uint32_t x = std::bit_cast<uint32_t>(f);
-  if (std::isnan(f)) return static_cast<uint16_t>((x >> 16) | 0x40);
-  x += 0x7fff + ((x >> 16) & 1);  // round to nearest even
-  return static_cast<uint16_t>(x >> 16);
-}
-
-RtTensor to_f32(const RtTensor& t) {
-  RtTensor r = RtTensor::allocate(DataType::Float32, t.shape());
-  const uint16_t* s = t.data<uint16_t>();
-  float* d = r.data<float>();
-  for (int64_t i = 0; i < t.numel(); ++i)
-    d[i] = t.dtype() == DataType::Float16 ? half_to_float(s[i]) : bfloat16_to_float(s[i]);
-  return r;
-}
-
-void store_f32(const RtTensor& f, RtTensor& out) {
-  const float* s = f.data<float>();
-  uint16_t* d = out.data<uint16_t>();
-  for (int64_t i = 0; i < f.numel(); ++i)
-    d[i] = out.dtype() == DataType::Float16 ? float_to_half(s[i]) : float_to_bfloat16(s[i]);
-}
-
 // Runs body(x, y) with float16/bfloat16 widened to float: x is the input (or its float copy), y
 // the output of `shape` (or a float scratch rounded into the real output afterwards).
 template <class Body>
 void with_float_bridge(KernelContext& ctx, size_t out_index, const RtTensor& x0, const Dims& shape, Body&& body) {
-  if (!is_half(x0.dtype())) {
+  if (!is_half_float(x0.dtype())) {
     body(x0, ctx.output(out_index, x0.dtype(), shape));
     return;
   }
-  RtTensor xf = to_f32(x0);
+  RtTensor xf = widen_to_float(x0);
   RtTensor yf = RtTensor::allocate(DataType::Float32, shape);
   body(xf, yf);
-  store_f32(yf, ctx.output(out_index, x0.dtype(), shape));
+  narrow_from_float(yf, ctx.output(out_index, x0.dtype(), shape));
 }
 
 constexpr unsigned kFloat = 1, kInt = 2, kNumeric = kFloat | kInt;
@@ -191,7 +166,7 @@ void add_arg(KernelRegistry& r, const char* op, bool max) {
              if (keepdims) out[static_cast<size_t>(axis)] = 1;
              else out.erase(out.begin() + axis);
              RtTensor xf;
-             const RtTensor& x = is_half(x0.dtype()) ? (xf = to_f32(x0)) : x0;
+             const RtTensor& x = is_half_float(x0.dtype()) ? (xf = widen_to_float(x0)) : x0;
              RtTensor& y = ctx.output(0, DataType::Int64, out);
              visit<kNumeric>(x.dtype(), who, [&](auto tag) {
                using T = decltype(tag);

@@ -89,10 +89,13 @@ ComputeFn make_size(const KernelInit& init) {
 
 ComputeFn make_reshape(const KernelInit& init) {
   const std::string who = node_label(init.node);
-  const bool allowzero = init.node.attr_int("allowzero", 0) != 0;
-  return [who, allowzero](KernelContext& ctx) {
+  const bool allowzero = init.opset >= 14 && init.node.attr_int("allowzero", 0) != 0;
+  // Reshape-1 takes the shape as an attribute; from opset 5 it is input 1.
+  const bool from_attr = init.opset < 5;
+  const std::vector<int64_t> attr_shape = from_attr ? init.node.attr_ints("shape") : std::vector<int64_t>{};
+  return [who, allowzero, from_attr, attr_shape](KernelContext& ctx) {
     const RtTensor& in = need(ctx, 0, who);
-    std::vector<int64_t> shape = read_int64s(need(ctx, 1, who), who);
+    std::vector<int64_t> shape = from_attr ? attr_shape : read_int64s(need(ctx, 1, who), who);
     int64_t infer = -1;
     for (size_t i = 0; i < shape.size(); ++i) {
       if (shape[i] == 0 && !allowzero) {
@@ -364,9 +367,20 @@ ComputeFn make_expand(const KernelInit& init) {
 
 ComputeFn make_tile(const KernelInit& init) {
   const std::string who = node_label(init.node);
-  return [who](KernelContext& ctx) {
+  // Tile-1 repeats along one axis: inputs 1 and 2 are the scalar count and axis.
+  const bool one_axis = init.opset < 6;
+  return [who, one_axis](KernelContext& ctx) {
     const RtTensor& in = need(ctx, 0, who);
-    const std::vector<int64_t> reps = read_int64s(need(ctx, 1, who), who);
+    std::vector<int64_t> reps;
+    if (one_axis) {
+      const std::vector<int64_t> tiles = read_int64s(need(ctx, 1, who), who);
+      const std::vector<int64_t> axis = read_int64s(need(ctx, 2, who), who);
+      if (tiles.size() != 1 || axis.size() != 1) fail(who, ": tiles and axis must be scalars");
+      reps.assign(in.rank(), 1);
+      reps[static_cast<size_t>(norm_axis(axis[0], static_cast<int64_t>(in.rank()), who))] = tiles[0];
+    } else {
+      reps = read_int64s(need(ctx, 1, who), who);
+    }
     if (reps.size() != in.rank()) fail(who, ": repeats has ", std::to_string(reps.size()), " entries for rank ", std::to_string(in.rank()));
     std::vector<int64_t> shape(in.rank());
     for (size_t d = 0; d < in.rank(); ++d) {
@@ -523,7 +537,7 @@ void register_tensor_layout_kernels(KernelRegistry& r) {
   add_ref(r, "Dropout", 1, 1000, make_dropout);
   add_ref(r, "Shape", 1, 1000, make_shape);
   add_ref(r, "Size", 1, 1000, make_size);
-  add_ref(r, "Reshape", 5, 1000, make_reshape);
+  add_ref(r, "Reshape", 1, 1000, make_reshape);
   add_ref(r, "Flatten", 1, 1000, make_flatten);
   add_ref(r, "Squeeze", 1, 12, make_squeeze);
   add_ref(r, "Squeeze", 13, 1000, make_squeeze);
@@ -536,7 +550,7 @@ void register_tensor_layout_kernels(KernelRegistry& r) {
   add_ref(r, "Slice", 1, 9, make_slice);
   add_ref(r, "Slice", 10, 1000, make_slice);
   add_ref(r, "Expand", 8, 1000, make_expand);
-  add_ref(r, "Tile", 6, 1000, make_tile);
+  add_ref(r, "Tile", 1, 1000, make_tile);
   add_ref(r, "Pad", 1, 10, make_pad);
   add_ref(r, "Pad", 11, 1000, make_pad);
   add_ref(r, "DepthToSpace", 1, 1000, make_depth_to_space);
