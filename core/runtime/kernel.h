@@ -40,6 +40,9 @@ class OpKernel {
   virtual void compute(KernelContext& ctx) = 0;
 };
 
+// What a factory may read while building a kernel. The node is valid only during the call: a
+// kernel copies what it needs (attributes, the label for messages) and never keeps the reference,
+// because passes rewrite and delete nodes while compiled sessions live on.
 struct KernelInit {
   const Node& node;
   int64_t opset;  // of the node's domain in the model
@@ -52,7 +55,8 @@ struct KernelDef {
   int64_t since = 1;      // first opset version handled
   int64_t until = 1000;   // last opset version handled
   Backend backend = Backend::Ref;
-  // Throws kiln::Error naming the node and the reason for attributes it cannot handle.
+  // Throws kiln::Error naming the node and the reason for attributes it cannot handle, or
+  // kiln::Unsupported for a valid mode the kernel does not implement.
   std::function<std::unique_ptr<OpKernel>(const KernelInit&)> create;
 };
 

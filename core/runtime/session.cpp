@@ -175,7 +175,7 @@ Session::Session(const Model& model, SessionOptions options) : model_(model.clon
       msg += missing[i].first;
       if (missing[i].second > 1) msg += " (x" + std::to_string(missing[i].second) + ")";
     }
-    throw Error(msg);
+    throw Unsupported(msg);
   }
 
   for (const Value* v : g.inputs()) input_names_.push_back(v->name());
@@ -207,7 +207,7 @@ Session::CompiledGraph& Session::compiled(const Graph& g) {
   for (Node* n : cg->order) {
     int64_t opset = model_.opset(n->domain);
     const KernelDef* def = KernelRegistry::global().find(n->domain, n->op_type, opset, options_.backend);
-    if (!def) fail("unsupported op(s): ", op_label(*n));
+    if (!def) fail_unsupported("unsupported op(s): ", op_label(*n));
     cg->kernels.push_back(def->create(KernelInit{*n, opset, options_.backend}));
   }
   cg->last_use = last_uses(cg->order);

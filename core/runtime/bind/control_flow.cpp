@@ -22,7 +22,7 @@ const Graph& body_attr(const Node& n, const char* name) {
 
 size_t elem_bytes(const Node& n, DataType dt) {
   int bits = dtype_bits(dt);
-  if (dt != DataType::String && (bits <= 0 || bits % 8)) fail(node_name(n), ": element type ", dtype_name(dt), " is not supported");
+  if (dt != DataType::String && (bits <= 0 || bits % 8)) fail_unsupported(node_name(n), ": element type ", dtype_name(dt), " is not supported");
   return dt == DataType::String ? 0 : static_cast<size_t>(bits / 8);
 }
 
@@ -58,7 +58,7 @@ bool truth(const Node& n, const RtTensor* t, const char* what) {
     case DataType::Int32: return *t->data<int32_t>() != 0;
     case DataType::Int64: return *t->data<int64_t>() != 0;
     case DataType::Float32: return *t->data<float>() != 0.f;
-    default: fail(node_name(n), ": ", what, " has unsupported type ", dtype_name(t->dtype()));
+    default: fail_unsupported(node_name(n), ": ", what, " has unsupported type ", dtype_name(t->dtype()));
   }
 }
 
@@ -284,7 +284,7 @@ class Scan8Kernel : public OpKernel {
     if (const RtTensor* lens = ctx.input(0); lens && !lens->empty()) {
       std::vector<int64_t> v = lens->to_tensor("sequence_lens")->to_int64();
       for (int64_t l : v)
-        if (l != len) fail(node_name(node_), ": sequence_lens shorter than the scan inputs is not supported");
+        if (l != len) fail_unsupported(node_name(node_), ": sequence_lens shorter than the scan inputs is not supported");
     }
     size_t k_out = body_.outputs().size() - n_state;
     std::vector<std::vector<RtTensor>> states(n_state), scans(k_out);
@@ -306,11 +306,11 @@ class Scan8Kernel : public OpKernel {
       }
       for (size_t i = 0; i < n_state; ++i) states[i].push_back(std::move(state[i]));
       for (size_t k = 0; k < k_out; ++k) {
-        if (steps[k].empty()) fail(node_name(node_), ": empty sequences are not supported");
+        if (steps[k].empty()) fail_unsupported(node_name(node_), ": empty sequences are not supported");
         scans[k].push_back(stack(node_, steps[k], 0, false));
       }
     }
-    if (batch == 0) fail(node_name(node_), ": an empty batch is not supported");
+    if (batch == 0) fail_unsupported(node_name(node_), ": an empty batch is not supported");
     for (size_t i = 0; i < n_state && i < ctx.output_count(); ++i) copy_to_output(ctx, node_, i, stack(node_, states[i], 0, false));
     for (size_t k = 0; k < k_out && n_state + k < ctx.output_count(); ++k)
       copy_to_output(ctx, node_, n_state + k, stack(node_, scans[k], 0, false));

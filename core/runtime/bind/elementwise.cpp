@@ -56,7 +56,7 @@ void visit(DataType dt, const std::string& who, F&& f) {
   if constexpr ((Set & kBool) != 0) {
     if (dt == DataType::Bool) return f(bool{});
   }
-  fail(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
+  fail_unsupported(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
 }
 
 // ---- unary ----
@@ -338,7 +338,7 @@ void where_op(KernelContext& ctx, const std::string& who) {
     case 16: return where_typed<uint16_t>(c, a, b, y, ys);
     case 32: return where_typed<uint32_t>(c, a, b, y, ys);
     case 64: return where_typed<uint64_t>(c, a, b, y, ys);
-    default: fail(who, ": type ", std::string(dtype_name(a.dtype())), " is not supported");
+    default: fail_unsupported(who, ": type ", std::string(dtype_name(a.dtype())), " is not supported");
   }
 }
 
@@ -639,7 +639,7 @@ void register_cast_where(KernelRegistry& r) {
              if (!named) fail(who, ": 'to' names no known type: '", attr->s, "'");
            }
            const auto to = named ? *named : static_cast<DataType>(attr->i);
-           if (!cast_target_ok(to)) fail(who, ": cannot cast to type code ", std::to_string(static_cast<int>(to)));
+           if (!cast_target_ok(to)) fail_unsupported(who, ": cannot cast to type code ", std::to_string(static_cast<int>(to)));
            return make_kernel([who, to](KernelContext& ctx) {
              const RtTensor& x = need_input(ctx, 0, who);
              cast_tensor(x, to, ctx.output(0, to, x.shape()), who);

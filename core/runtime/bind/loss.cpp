@@ -29,7 +29,7 @@ Reduction parse_reduction(const Node& node, const std::string& label) {
   if (r == "none") return Reduction::None;
   if (r == "sum") return Reduction::Sum;
   if (r == "mean") return Reduction::Mean;
-  fail(label, ": unsupported reduction '", r, "' (none, sum, mean)");
+  fail_unsupported(label, ": unsupported reduction '", r, "' (none, sum, mean)");
 }
 
 bool is_loss_float(DataType dt) {
@@ -50,7 +50,7 @@ std::vector<double> load_float(const RtTensor& t, const std::string& label, cons
       for (size_t i = 0; i < n; ++i) v[i] = half_to_float(t.data<uint16_t>()[i]);
       break;
     default:
-      fail(label, ": ", what, " has unsupported element type ", std::string(dtype_name(t.dtype())),
+      fail_unsupported(label, ": ", what, " has unsupported element type ", std::string(dtype_name(t.dtype())),
            " (float16, float, double)");
   }
   return v;
@@ -81,7 +81,7 @@ std::vector<int64_t> load_index(const RtTensor& t, const std::string& label) {
   } else if (t.dtype() == DataType::Int32) {
     for (size_t i = 0; i < n; ++i) v[i] = t.data<int32_t>()[i];
   } else {
-    fail(label, ": target has unsupported element type ", std::string(dtype_name(t.dtype())), " (int32, int64)");
+    fail_unsupported(label, ": target has unsupported element type ", std::string(dtype_name(t.dtype())), " (int32, int64)");
   }
   return v;
 }
@@ -162,7 +162,7 @@ std::unique_ptr<OpKernel> make_nll(const KernelInit& init) {
     const RtTensor& target = need_input(ctx, 1, label);
     const RtTensor* weight = ctx.input_count() > 2 ? ctx.input(2) : nullptr;
     if (!is_loss_float(x.dtype()))
-      fail(label, ": unsupported element type ", std::string(dtype_name(x.dtype())), " (float16, float, double)");
+      fail_unsupported(label, ": unsupported element type ", std::string(dtype_name(x.dtype())), " (float16, float, double)");
     const Ncd s = ncd_of(x, target, label);
     const std::vector<double> lp = load_float(x, label, "input");
     nll_core(ctx, label, a, x.dtype(), s.n, s.c, s.d, lp, target, weight);
@@ -177,7 +177,7 @@ std::unique_ptr<OpKernel> make_sce(const KernelInit& init) {
     const RtTensor& labels = need_input(ctx, 1, label);
     const RtTensor* weight = ctx.input_count() > 2 ? ctx.input(2) : nullptr;
     if (!is_loss_float(x.dtype()))
-      fail(label, ": unsupported element type ", std::string(dtype_name(x.dtype())), " (float16, float, double)");
+      fail_unsupported(label, ": unsupported element type ", std::string(dtype_name(x.dtype())), " (float16, float, double)");
     const Ncd s = ncd_of(x, labels, label);
     std::vector<double> lp = load_float(x, label, "scores");
     // LogSoftmax over axis 1.

@@ -22,7 +22,7 @@ template <class F>
 void dispatch_float(DataType dt, const std::string& label, F&& f) {
   if (dt == DataType::Float32) return f(float{});
   if (dt == DataType::Float64) return f(double{});
-  fail(label, ": element type ", std::string(dtype_name(dt)), " is not supported (float, double)");
+  fail_unsupported(label, ": element type ", std::string(dtype_name(dt)), " is not supported (float, float16, bfloat16, double)");
 }
 
 inline std::string shape_str(const std::vector<int64_t>& s) {

@@ -35,7 +35,7 @@ RnnActivation parse_activation(std::string name, const std::vector<float>& alpha
   else if (name == "scaledtanh") a.kind = RnnActivationKind::ScaledTanh, take(1.0, 1.0, true);
   else if (name == "hardsigmoid") a.kind = RnnActivationKind::HardSigmoid, take(0.2, 0.5, true);
   else if (name == "elu") a.kind = RnnActivationKind::Elu, take(1.0, 0.0, false);
-  else fail(label, ": activation '", name, "' is not supported");
+  else fail_unsupported(label, ": activation '", name, "' is not supported");
   return a;
 }
 

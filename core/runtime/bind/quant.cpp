@@ -29,7 +29,7 @@ void with_qtype(DataType dt, bool allow_int32, const std::string& who, F&& f) {
       break;
     default: break;
   }
-  fail(who, ": quantized type ", std::string(dtype_name(dt)), " is not supported");
+  fail_unsupported(who, ": quantized type ", std::string(dtype_name(dt)), " is not supported");
 }
 
 // Scale/zero-point layout for x: per tensor (one value), per axis (1-D along axis) or blocked.

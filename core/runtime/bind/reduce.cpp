@@ -51,7 +51,7 @@ void visit(DataType dt, const std::string& who, F&& f) {
     if (dt == DataType::UInt32) return f(uint32_t{});
     if (dt == DataType::UInt64) return f(uint64_t{});
   }
-  fail(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
+  fail_unsupported(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
 }
 
 int64_t normalize_axis(int64_t axis, size_t rank, const std::string& who) {

@@ -45,7 +45,7 @@ ComputeFn make_dropout(const KernelInit& init) {
     const Tensor* c = training->constant();
     const std::vector<int64_t> v = c ? c->to_int64() : std::vector<int64_t>{1};
     if (std::any_of(v.begin(), v.end(), [](int64_t x) { return x != 0; }))
-      fail(who, ": training mode (random masks) is unsupported by the reference kernel");
+      fail_unsupported(who, ": training mode (random masks) is unsupported by the reference kernel");
   }
   return [who, opset](KernelContext& ctx) {
     const RtTensor& in = need(ctx, 0, who);
@@ -480,7 +480,7 @@ ComputeFn make_depth_to_space(const KernelInit& init) {
     const std::vector<int64_t> strides = {in.dim(1) * sc, s_c, sh, s_b1, sw, s_b2};
     RtTensor& out = ctx.output(0, in.dtype(), {n, c, h * b, w * b});
     RtTensor flat = RtTensor::borrow(out.dtype(), view, out.raw());
-    if (in.dtype() == DataType::String) fail(who, ": string data is not supported");
+    if (in.dtype() == DataType::String) fail_unsupported(who, ": string data is not supported");
     strided_view(in, 0, strides, flat, who);
   };
 }
@@ -499,7 +499,7 @@ ComputeFn make_space_to_depth(const KernelInit& init) {
     const std::vector<int64_t> view = {n, b, b, c, h, w};
     const std::vector<int64_t> strides = {c * in.dim(2) * W, W, 1, in.dim(2) * W, b * W, b};
     RtTensor& out = ctx.output(0, in.dtype(), {n, c * b * b, h, w});
-    if (in.dtype() == DataType::String) fail(who, ": string data is not supported");
+    if (in.dtype() == DataType::String) fail_unsupported(who, ": string data is not supported");
     RtTensor flat = RtTensor::borrow(out.dtype(), view, out.raw());
     strided_view(in, 0, strides, flat, who);
   };
@@ -515,7 +515,7 @@ ComputeFn make_trilu(const KernelInit& init) {
     RtTensor& out = ctx.output(0, in.dtype(), in.shape());
     if (out.numel() == 0) return;
     const size_t es = elem_size(in.dtype(), who);
-    if (es == 0) fail(who, ": string data is not supported");
+    if (es == 0) fail_unsupported(who, ": string data is not supported");
     const int64_t rows = in.dim(in.rank() - 2), cols = in.dim(in.rank() - 1);
     ref::trilu(in.raw(), in.numel() / (rows * cols), rows, cols, k, upper, out.raw(), es);
   };

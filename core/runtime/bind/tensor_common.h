@@ -74,7 +74,7 @@ inline size_t elem_size(DataType dt, const std::string& who) {
   if (dt == DataType::String) return 0;
   const int bits = dtype_bits(dt);
   if (bits == 0 || bits % 8 != 0)
-    fail(who, ": element type ", std::string(dtype_name(dt)), " is unsupported by the reference kernel");
+    fail_unsupported(who, ": element type ", std::string(dtype_name(dt)), " is unsupported by the reference kernel");
   return static_cast<size_t>(bits / 8);
 }
 

@@ -41,7 +41,7 @@ RtTensor constant_value(const Node& n, const std::string& who) {
       std::copy(v.begin(), v.end(), out.strings().begin());
       return out;
     }
-    if (a.name == "sparse_value") fail(who, ": sparse constants are unsupported by the reference kernel");
+    if (a.name == "sparse_value") fail_unsupported(who, ": sparse constants are unsupported by the reference kernel");
   }
   fail(who, ": has no value attribute");
 }

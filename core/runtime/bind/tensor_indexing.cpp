@@ -86,7 +86,7 @@ ComputeFn make_gather_elements(const KernelInit& init) {
     const std::vector<int64_t> idx = norm_indices(it, in.dim(a), who);
     RtTensor& out = ctx.output(0, in.dtype(), it.shape());
     if (out.numel() == 0) return;
-    if (in.dtype() == DataType::String) fail(who, ": string data is not supported");
+    if (in.dtype() == DataType::String) fail_unsupported(who, ": string data is not supported");
     ref::gather_elements(in.raw(), in.shape(), idx.data(), it.shape(), static_cast<int64_t>(a), out.raw(), elem_size(in.dtype(), who));
   };
 }
@@ -135,7 +135,7 @@ ComputeFn make_gather_nd(const KernelInit& init) {
     shape.insert(shape.end(), in.shape().begin() + static_cast<std::ptrdiff_t>(b + static_cast<size_t>(nd.k)), in.shape().end());
     RtTensor& out = ctx.output(0, in.dtype(), shape);
     if (out.numel() == 0) return;
-    if (in.dtype() == DataType::String) fail(who, ": string data is not supported");
+    if (in.dtype() == DataType::String) fail_unsupported(who, ": string data is not supported");
     const int64_t batches = product(in.shape(), 0, b);
     const int64_t block = product(in.shape(), b);
     const int64_t per_batch = product(it.shape(), b, it.rank() - 1);
@@ -182,7 +182,7 @@ void scatter_dispatch(DataType dt, ref::Reduction red, const std::string& who, F
       break;
     default: break;
   }
-  fail(who, ": element type ", std::string(dtype_name(dt)), " is not supported with this reduction");
+  fail_unsupported(who, ": element type ", std::string(dtype_name(dt)), " is not supported with this reduction");
 }
 
 template <class T>
@@ -262,7 +262,7 @@ ComputeFn make_one_hot(const KernelInit& init) {
     RtTensor& out = ctx.output(0, values.dtype(), shape);
     if (out.numel() == 0) return;
     const size_t es = elem_size(values.dtype(), who);
-    if (es == 0) fail(who, ": string values are not supported");
+    if (es == 0) fail_unsupported(who, ": string values are not supported");
     const auto* v = static_cast<const uint8_t*>(values.raw());
     ref::one_hot(idx.data(), product(it.shape(), 0, a), depth, product(it.shape(), a), v, v + es, out.raw(), es);
   };
@@ -296,7 +296,7 @@ ComputeFn make_unique(const KernelInit& init) {
   const bool sorted = init.node.attr_int("sorted", 1) != 0;
   return [=](KernelContext& ctx) {
     const RtTensor& given = need(ctx, 0, who);
-    if (given.dtype() == DataType::String) fail(who, ": string data is not supported");
+    if (given.dtype() == DataType::String) fail_unsupported(who, ": string data is not supported");
     // Without an axis Unique works on the flattened input, element by element.
     RtTensor flat;
     if (!has_axis) {
