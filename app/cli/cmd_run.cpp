@@ -8,6 +8,7 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "core/onnx/onnx_import.h"
+#include "core/runtime/random_inputs.h"
 #include "core/runtime/session.h"
 #include "core/runtime/tensor_io.h"
 #include "core/util/error.h"
@@ -32,32 +33,6 @@ std::string shape_str(const std::vector<int64_t>& s) {
     out += std::to_string(s[i]);
   }
   return out + "]";
-}
-
-RtTensor random_input(const Value& v, const std::vector<int64_t>& shape, std::mt19937_64& rng) {
-  RtTensor t = RtTensor::allocate(v.type.dtype, shape);
-  int64_t n = t.numel();
-  std::uniform_real_distribution<double> unit(-1.0, 1.0);
-  std::uniform_int_distribution<int> small(0, 9);
-  auto fill = [&](auto* p, auto gen) {
-    for (int64_t i = 0; i < n; ++i) p[i] = gen();
-  };
-  switch (v.type.dtype) {
-    case DataType::Float32: fill(t.data<float>(), [&] { return static_cast<float>(unit(rng)); }); break;
-    case DataType::Float64: fill(t.data<double>(), [&] { return unit(rng); }); break;
-    case DataType::Float16: fill(t.data<uint16_t>(), [&] { return float_to_half(static_cast<float>(unit(rng))); }); break;
-    case DataType::Int8: fill(t.data<int8_t>(), [&] { return static_cast<int8_t>(small(rng)); }); break;
-    case DataType::UInt8: fill(t.data<uint8_t>(), [&] { return static_cast<uint8_t>(small(rng)); }); break;
-    case DataType::Int16: fill(t.data<int16_t>(), [&] { return static_cast<int16_t>(small(rng)); }); break;
-    case DataType::UInt16: fill(t.data<uint16_t>(), [&] { return static_cast<uint16_t>(small(rng)); }); break;
-    case DataType::Int32: fill(t.data<int32_t>(), [&] { return static_cast<int32_t>(small(rng)); }); break;
-    case DataType::UInt32: fill(t.data<uint32_t>(), [&] { return static_cast<uint32_t>(small(rng)); }); break;
-    case DataType::Int64: fill(t.data<int64_t>(), [&] { return static_cast<int64_t>(small(rng)); }); break;
-    case DataType::UInt64: fill(t.data<uint64_t>(), [&] { return static_cast<uint64_t>(small(rng)); }); break;
-    case DataType::Bool: fill(t.data<uint8_t>(), [&] { return static_cast<uint8_t>(rng() & 1); }); break;
-    default: fail("input '", v.name(), "': cannot make random data of type ", dtype_name(v.type.dtype));
-  }
-  return t;
 }
 
 void print_summary(const std::string& name, const RtTensor& t) {
@@ -134,7 +109,7 @@ int run_run(const std::vector<std::string>& argv) {
       if (d < 0)
         fail("input '", v->name(), "' has shape ", v->type.shape->str(), " with unknown dims; give it with --shape ",
              v->name(), "=DIMS");
-    inputs[v->name()] = random_input(*v, shape, rng);
+    inputs[v->name()] = random_tensor(v->type.dtype, shape, rng, "input '" + v->name() + "'");
   }
 
   std::vector<RtTensor> outputs = session.run(inputs);
