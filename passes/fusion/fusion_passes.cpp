@@ -3,7 +3,8 @@
 namespace kiln::passes {
 
 void register_fusion_passes(PassRegistry& r) {
-  (void)r;
+  register_pattern_fusion_passes(r);
+  register_epilogue_fusion_passes(r);
 }
 
 }  // namespace kiln::passes

@@ -4,4 +4,10 @@
 
 namespace kiln::passes {
 
+// Passes that recognise written-out activations and normalisations (passes/fusion/patterns/).
+void register_pattern_fusion_passes(PassRegistry& r);
+// Passes that fold a producer's epilogue (activation, residual Add) or attention into one Kiln op
+// (passes/fusion/epilogue/).
+void register_epilogue_fusion_passes(PassRegistry& r);
+
 }  // namespace kiln::passes
