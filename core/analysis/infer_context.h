@@ -148,6 +148,10 @@ void add_rnn_rules(RuleTable& t);
 void add_quant_rules(RuleTable& t);
 void add_sequence_rules(RuleTable& t);
 void add_misc_rules(RuleTable& t);
+// Kiln-domain ops (core/ir/kiln_domain.h), by the passes that emit them.
+void add_kiln_pattern_rules(RuleTable& t);   // infer_kiln_patterns.cpp: activations, norms
+void add_kiln_epilogue_rules(RuleTable& t);  // infer_kiln_epilogue.cpp: fused Conv/Gemm/MatMul, attention
+void add_kiln_layout_rules(RuleTable& t);    // infer_kiln_layout.cpp: channels-last ops
 
 // ---- Shared helpers -----------------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ struct Index {
     add_quant_rules(table);
     add_sequence_rules(table);
     add_misc_rules(table);
+    add_kiln_pattern_rules(table);
+    add_kiln_epilogue_rules(table);
+    add_kiln_layout_rules(table);
     for (const OpRule& r : table.rules()) {
       if (r.domain.empty()) {
         onnx.emplace(r.op_type, &r);

@@ -19,6 +19,9 @@ const KernelRegistry& KernelRegistry::global() {
     register_quant_kernels(r);
     register_control_flow_kernels(r);
     register_loss_kernels(r);
+    register_kiln_pattern_kernels(r);
+    register_kiln_epilogue_kernels(r);
+    register_kiln_layout_kernels(r);
     return r;
   }();
   return registry;

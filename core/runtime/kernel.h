@@ -84,5 +84,9 @@ void register_tensor_kernels(KernelRegistry& r);       // bind/tensor.cpp: shape
 void register_quant_kernels(KernelRegistry& r);        // bind/quant.cpp: Quantize/Dequantize, QLinear*, *Integer
 void register_control_flow_kernels(KernelRegistry& r); // bind/control_flow.cpp: If, Loop, Scan
 void register_loss_kernels(KernelRegistry& r);         // bind/loss.cpp: NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
+// Kiln-domain ops (core/ir/kiln_domain.h), by the passes that emit them.
+void register_kiln_pattern_kernels(KernelRegistry& r);   // bind/kiln_patterns.cpp: activations, norms
+void register_kiln_epilogue_kernels(KernelRegistry& r);  // bind/kiln_epilogue.cpp: fused Conv/Gemm/MatMul, attention
+void register_kiln_layout_kernels(KernelRegistry& r);    // bind/kiln_layout.cpp: channels-last ops
 
 }  // namespace kiln
