@@ -23,6 +23,8 @@ int run_dump_types(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
+int run_passes(const std::vector<std::string>& args);
+int run_optimize(const std::vector<std::string>& args);
 int run_planned(const std::vector<std::string>& args);
 
 }  // namespace kiln::cli
