@@ -11,7 +11,8 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-from kiln_testlib import run_cli, sample_models
+from exporter_models import GENERATORS
+from kiln_testlib import kiln_run_and_compare, make_feeds, ort_session, sample_models
 
 ort.set_default_logger_severity(3)
 RTOL, ATOL = 1e-4, 1e-5
@@ -98,63 +99,19 @@ def small_mlp_with_if(path):
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
-def concrete(dims):
-    out = []
-    for d in dims:
-        if d.HasField("dim_value"):
-            out.append(d.dim_value)
-        else:
-            out.append(1 if "batch" in d.dim_param else 16)
-    return out
-
-
 def check(model_path, work):
     """Returns 'passed', 'skipped: ...' or 'failed: ...'."""
     model = onnx.load(str(model_path))
-    inits = {t.name for t in model.graph.initializer}
-    graph_inputs = [i for i in model.graph.input if i.name not in inits]
-    rng = np.random.default_rng(0)
-    in_dir, out_dir = work / "inputs", work / "outputs"
-    in_dir.mkdir()
-    feeds, shape_args = {}, []
-    for i, vi in enumerate(graph_inputs):
-        tt = vi.type.tensor_type
-        shape = concrete(tt.shape.dim)
-        dtype = helper.tensor_dtype_to_np_dtype(tt.elem_type)
-        if np.issubdtype(dtype, np.floating):
-            arr = rng.uniform(-1, 1, shape).astype(dtype)
-        elif dtype == np.bool_:
-            arr = rng.integers(0, 2, shape).astype(np.bool_)
-        else:
-            arr = rng.integers(0, 10, shape).astype(dtype)
-        feeds[vi.name] = arr
-        (in_dir / f"input_{i}.pb").write_bytes(numpy_helper.from_array(arr, vi.name).SerializeToString())
-        shape_args += ["--shape", f"{vi.name}={'x'.join(map(str, shape)) if shape else ''}"] if shape else []
-    r = run_cli("run", model_path, "--inputs", in_dir, "--outputs", out_dir, *shape_args, timeout=600)
-    if r.returncode != 0:
-        if "unsupported" in r.stderr:
-            return "skipped: " + r.stderr.strip()
-        return "failed: kiln-cli run exited " + str(r.returncode) + ": " + r.stderr.strip()
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    sess = ort.InferenceSession(str(model_path), so, providers=["CPUExecutionProvider"])
+    feeds, shape_args = make_feeds(model, work / "inputs")
+    sess = ort_session(model_path)
     expected = sess.run(None, feeds)
-    for i, (out, exp) in enumerate(zip(sess.get_outputs(), expected)):
-        f = out_dir / f"output_{i}.pb"
-        if not f.exists():
-            return f"failed: {f.name} was not written"
-        t = onnx.TensorProto()
-        t.ParseFromString(f.read_bytes())
-        got = numpy_helper.to_array(t)
-        if t.name != out.name:
-            return f"failed: output {i} is named {t.name!r}, expected {out.name!r}"
-        if got.shape != exp.shape or got.dtype != exp.dtype:
-            return f"failed: output {out.name}: {got.dtype}{list(got.shape)} vs ONNX Runtime {exp.dtype}{list(exp.shape)}"
-        if not np.allclose(got, exp, rtol=RTOL, atol=ATOL, equal_nan=True):
-            err = np.max(np.abs(got.astype(np.float64) - exp.astype(np.float64)))
-            return f"failed: output {out.name}: max abs error {err:.3g}"
-    return "passed"
+    names = [o.name for o in sess.get_outputs()]
+    why = kiln_run_and_compare(model_path, work / "inputs", work / "outputs", shape_args, names, expected, RTOL, ATOL)
+    if why is None:
+        return "passed"
+    if "unsupported" in why:
+        return "skipped: " + why
+    return "failed: " + why
 
 
 def main():
@@ -162,8 +119,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         models = list(sample_models())
-        for name, make in [("small_cnn", small_cnn), ("ocr_style", ocr_style),
-                           ("mlp_if", small_mlp_with_if)]:
+        generated = [("small_cnn", small_cnn), ("ocr_style", ocr_style), ("mlp_if", small_mlp_with_if)]
+        generated += [(f"exported_{k}", make) for k, make in GENERATORS.items()]
+        for name, make in generated:
             p = tmp / f"{name}.onnx"
             make(str(p))
             models.append(p)
