@@ -10,51 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/analysis/shape_inference.h"
 #include "core/ir/model.h"
 
 namespace kiln::analysis {
 
-// One element of an integer tensor during partial data propagation: a number (any sign), a
-// symbol (a dim read by Shape from a symbolic dim) or unknown.
-struct SymInt {
-  enum class Kind : uint8_t { Unknown, Known, Symbol };
-  Kind kind = Kind::Unknown;
-  int64_t value = 0;
-  std::string symbol;
-
-  static SymInt known(int64_t v) { return SymInt{Kind::Known, v, {}}; }
-  static SymInt symbolic(std::string s) { return SymInt{Kind::Symbol, 0, std::move(s)}; }
-  static SymInt unknown() { return SymInt{}; }
-  static SymInt from_dim(const Dim& d) {
-    if (d.is_known()) return known(d.value);
-    if (d.is_symbolic()) return symbolic(d.symbol);
-    return unknown();
-  }
-  bool is_known() const { return kind == Kind::Known; }
-  bool is_symbolic() const { return kind == Kind::Symbol; }
-  // As a dim: negative numbers are not sizes and become unknown.
-  Dim to_dim() const {
-    if (kind == Kind::Known) return value >= 0 ? Dim::known(value) : Dim::unknown();
-    if (kind == Kind::Symbol) return Dim::symbolic(symbol);
-    return Dim::unknown();
-  }
-  bool operator==(const SymInt& o) const {
-    return kind == o.kind && value == o.value && symbol == o.symbol;
-  }
-};
-
-// Integer contents of a 0-D or 1-D tensor as far as they are known. This is the "partial data
-// propagation" that lets exporter-style Shape -> Gather -> Concat -> Reshape chains resolve.
-struct KnownInts {
-  std::vector<SymInt> v;
-  bool scalar = false;  // rank 0 (then v has one element)
-
-  bool all_known() const {
-    for (const SymInt& d : v)
-      if (!d.is_known()) return false;
-    return true;
-  }
-};
+// SymInt and KnownInts are public (core/analysis/shape_inference.h): passes read them too.
+using kiln::KnownInts;
+using kiln::SymInt;
 
 class Engine;
 

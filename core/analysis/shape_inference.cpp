@@ -101,6 +101,8 @@ void Engine::run() {
   infer_body(g);
   scopes_.pop_back();
   report_.values_inferred = changed_.size();
+  if (options_.known_ints)
+    for (const auto& [v, k] : ints_) (*options_.known_ints)[v] = k;
 }
 
 void Engine::infer_body(Graph& g) {

@@ -6,10 +6,9 @@ namespace kiln::passes {
 
 void register_eliminate_dead_code(PassRegistry& r);
 void register_fold_constants(PassRegistry& r);
-void register_eliminate_identity(PassRegistry& r);
-void register_eliminate_dropout(PassRegistry& r);
-void register_eliminate_no_op_nodes(PassRegistry& r);
-void register_deduplicate_initializers(PassRegistry& r);
+void register_eliminate_no_ops(PassRegistry& r);
 void register_eliminate_common_subexpressions(PassRegistry& r);
+void register_dedup_initializers(PassRegistry& r);
+void register_fold_shape_chains(PassRegistry& r);
 
 }  // namespace kiln::passes

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ir/kiln_domain.h"
 #include "passes/cleanup/captured_names.h"
 #include "passes/cleanup/cleanup_passes.h"
 #include "passes/framework/rewriter.h"
@@ -22,7 +23,8 @@ const std::unordered_set<std::string_view>& nondeterministic() {
 }
 
 bool candidate(const Node& n) {
-  if (n.domain != "" && n.domain != "ai.onnx" && n.domain != "ai.kiln") return false;  // custom ops may keep state
+  // Custom ops may keep state; the standard domains and Kiln's own do not.
+  if (!n.is_onnx_domain() && n.domain != "ai.onnx.ml" && n.domain != kKilnDomain) return false;
   if (n.outputs().empty() || nondeterministic().count(n.op_type)) return false;
   // Bodies would have to be compared structurally; If/Loop/Scan twins are rare.
   return std::none_of(n.attrs().begin(), n.attrs().end(), [](const Attribute& a) { return !a.graphs.empty(); });
@@ -69,14 +71,32 @@ bool same_computation(const Node& kept, const Node& dup) {
   return true;
 }
 
-// Op, inputs and attribute names and scalars; tensors and lists are left to same_computation.
+size_t bytes_hash(const void* p, size_t n) {
+  return std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(p), n));
+}
+
+// Everything same_computation compares but the outputs: Constant nodes differ only in their
+// tensors, and a hash blind to them would put every Constant of a graph in one bucket.
 size_t node_hash(const Node& n) {
   size_t h = std::hash<std::string>{}(n.op_type) ^ (std::hash<std::string>{}(n.domain) << 1);
-  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
-  for (const Value* v : n.inputs()) mix(std::hash<const Value*>{}(v));
+  auto mix = [](size_t& acc, size_t v) { acc ^= v + 0x9e3779b97f4a7c15ull + (acc << 6) + (acc >> 2); };
+  for (const Value* v : n.inputs()) mix(h, std::hash<const Value*>{}(v));
   for (const Attribute& a : n.attrs()) {
-    // Order-independent over attributes: their order in the model carries no meaning.
-    h += std::hash<std::string>{}(a.name) ^ std::hash<int64_t>{}(a.i) ^ std::hash<std::string>{}(a.s);
+    size_t ah = std::hash<std::string>{}(a.name);
+    mix(ah, std::hash<int64_t>{}(a.i));
+    mix(ah, std::hash<std::string>{}(a.s));
+    mix(ah, bytes_hash(&a.f, sizeof(float)));
+    mix(ah, bytes_hash(a.ints.data(), a.ints.size() * sizeof(int64_t)));
+    mix(ah, bytes_hash(a.floats.data(), a.floats.size() * sizeof(float)));
+    for (const std::string& s : a.strings) mix(ah, std::hash<std::string>{}(s));
+    for (const auto& t : a.tensors) {
+      mix(ah, static_cast<size_t>(t->dtype));
+      mix(ah, bytes_hash(t->dims.data(), t->dims.size() * sizeof(int64_t)));
+      mix(ah, bytes_hash(t->raw(), t->byte_size()));
+      for (const std::string& s : t->strings) mix(ah, std::hash<std::string>{}(s));
+    }
+    // Summed: the order of attributes in the model carries no meaning.
+    h += ah;
   }
   return h;
 }

@@ -1,4 +1,4 @@
-// deduplicate-initializers: readers of an initializer whose contents another initializer already
+// dedup-initializers: readers of an initializer whose contents another initializer already
 // holds read that one instead, and the copy goes.
 #include <cstring>
 #include <functional>
@@ -66,8 +66,8 @@ void run(PassContext& ctx) {
 
 }  // namespace
 
-void register_deduplicate_initializers(PassRegistry& r) {
-  r.add({{"deduplicate-initializers",
+void register_dedup_initializers(PassRegistry& r) {
+  r.add({{"dedup-initializers",
           PassCategory::Cleanup,
           "Merge initializers with identical contents",
           "Initializers of the same type, shape and bytes become one: readers of each copy read the "
