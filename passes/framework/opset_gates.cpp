@@ -33,6 +33,9 @@ constexpr std::pair<std::string_view, int64_t> kGates[] = {
     {"Concat", 4},
     {"Cast", 6},
     {"Pad", 11},         // pads as an input
+    {"Softmax", 13},     // normalises along one axis (earlier: the input flattened to 2-D there)
+    {"LogSoftmax", 13},
+    {"Hardmax", 13},
 };
 
 }  // namespace

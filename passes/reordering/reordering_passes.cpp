@@ -3,7 +3,10 @@
 namespace kiln::passes {
 
 void register_reordering_passes(PassRegistry& r) {
-  (void)r;
+  register_hoist_slices(r);
+  register_sink_transposes(r);
+  register_reorder_reshape_unary(r);
+  register_move_casts(r);
 }
 
 }  // namespace kiln::passes
