@@ -14,6 +14,7 @@ constexpr std::pair<std::string_view, int64_t> kGates[] = {
     {"Sub", 7},
     {"Div", 7},
     {"Conv", 1},
+    {"ConvTranspose", 1},
     {"Gemm", 11},        // optional C
     {"MatMul", 1},
     {"Transpose", 1},

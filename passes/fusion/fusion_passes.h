@@ -4,6 +4,11 @@
 
 namespace kiln::passes {
 
+// Linear-algebra fusions: constant per-channel maps, padding and transposes folded into the
+// Conv/Gemm next to them.
+void register_fuse_conv_batchnorm(PassRegistry& r);
+void register_batchnorm_to_scale(PassRegistry& r);
+
 // Passes that recognise written-out activations and normalisations (passes/fusion/patterns/).
 void register_pattern_fusion_passes(PassRegistry& r);
 // Passes that fold a producer's epilogue (activation, residual Add) or attention into one Kiln op
