@@ -31,6 +31,22 @@ std::optional<Shape> matmul_output_shape(InferContext& c, const Shape& a, const 
   return out;
 }
 
+std::optional<Shape> gemm_output_shape(InferContext& c, const Shape& a, const Shape& b) {
+  if (a.rank() != 2 || b.rank() != 2) {
+    c.warn("Gemm operands must be 2-D");
+    return std::nullopt;
+  }
+  bool ta = c.node().attr_int("transA", 0) != 0, tb = c.node().attr_int("transB", 0) != 0;
+  const Dim& m = a.dims[ta ? 1 : 0];
+  const Dim& ka = a.dims[ta ? 0 : 1];
+  const Dim& kb = b.dims[tb ? 1 : 0];
+  const Dim& n = b.dims[tb ? 0 : 1];
+  bool conflict = false;
+  refine_dim(ka, kb, &conflict);
+  if (conflict) c.warn("inner dims differ: " + a.str() + " x " + b.str());
+  return Shape({m, n});
+}
+
 namespace {
 
 void matmul(InferContext& c) {
@@ -50,19 +66,7 @@ void gemm(InferContext& c) {
     c.set(0, dt, Shape(std::vector<Dim>(2)));
     return;
   }
-  if (a->rank() != 2 || b->rank() != 2) {
-    c.warn("Gemm operands must be 2-D");
-    return;
-  }
-  bool ta = c.node().attr_int("transA", 0) != 0, tb = c.node().attr_int("transB", 0) != 0;
-  const Dim& m = a->dims[ta ? 1 : 0];
-  const Dim& ka = a->dims[ta ? 0 : 1];
-  const Dim& kb = b->dims[tb ? 1 : 0];
-  const Dim& n = b->dims[tb ? 0 : 1];
-  bool conflict = false;
-  refine_dim(ka, kb, &conflict);
-  if (conflict) c.warn("inner dims differ: " + a->str() + " x " + b->str());
-  c.set(0, dt, Shape({m, n}));
+  if (auto out = gemm_output_shape(c, *a, *b)) c.set(0, dt, std::move(*out));
 }
 
 // One operand of an einsum equation: its letters, with '.' standing for the ellipsis.

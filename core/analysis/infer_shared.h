@@ -21,4 +21,8 @@ std::optional<Shape> conv_output_shape(InferContext& c, size_t x_index, size_t w
 // broadcast. nullopt (after a warning) when the inner dims differ.
 std::optional<Shape> matmul_output_shape(InferContext& c, const Shape& a, const Shape& b);
 
+// [M, N] of Gemm's 2-D operands under the node's transA/transB. nullopt (after a warning) when
+// an operand is not 2-D; a warning when the inner dims differ.
+std::optional<Shape> gemm_output_shape(InferContext& c, const Shape& a, const Shape& b);
+
 }  // namespace kiln::analysis

@@ -276,14 +276,6 @@ void pow_op(KernelContext& ctx, const std::string& who, int64_t legacy_axis) {
 
 // ---- Clip ----
 
-template <class T>
-T clip_value(T v, T lo, T hi) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(v)) return v;
-  }
-  return v < lo ? (lo > hi ? hi : lo) : (v > hi ? hi : v);
-}
-
 // Clip from opset 11: bounds are optional scalar inputs of the input's type.
 void clip_inputs_op(KernelContext& ctx, const std::string& who) {
   const RtTensor& x0 = need_input(ctx, 0, who);
@@ -301,7 +293,7 @@ void clip_inputs_op(KernelContext& ctx, const std::string& who) {
     using T = decltype(tag);
     const T l = lo ? lo->data<T>()[0] : std::numeric_limits<T>::lowest();
     const T h = hi ? hi->data<T>()[0] : std::numeric_limits<T>::max();
-    ref::unary_map(x.data<T>(), y.data<T>(), x.numel(), [&](T v) { return clip_value(v, l, h); });
+    ref::unary_map(x.data<T>(), y.data<T>(), x.numel(), [&](T v) { return ref::clip_value(v, l, h); });
   });
   if (half) narrow_from_float(yf, ctx.output(0, x0.dtype(), x0.shape()));
 }
@@ -569,7 +561,7 @@ void register_activations(KernelRegistry& r) {
   add_float_unary(r, "Mish", 18, [](auto v) { return static_cast<decltype(v)>(ref::mish(v)); });
   add_float_unary(r, "HardSwish", 14, [](auto v) {
     using T = decltype(v);
-    return static_cast<T>(v * std::max(0.0, std::min(1.0, v / 6.0 + 0.5)));
+    return static_cast<T>(ref::hard_swish(v));
   });
   add_unary<kFloat>(r, "LeakyRelu", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 0.01f);
@@ -595,7 +587,7 @@ void register_activations(KernelRegistry& r) {
   add_unary<kFloat>(r, "HardSigmoid", 1, [](const Node& n) {
     const double alpha = n.attr_float("alpha", 0.2f), beta = n.attr_float("beta", 0.5f);
     return [alpha, beta](auto v) {
-      return static_cast<decltype(v)>(std::max(0.0, std::min(1.0, alpha * v + beta)));
+      return static_cast<decltype(v)>(ref::hard_sigmoid(v, alpha, beta));
     };
   });
   add_unary<kFloat>(r, "ThresholdedRelu", 10, [](const Node& n) {
@@ -619,7 +611,7 @@ void register_activations(KernelRegistry& r) {
   add_unary<kFloat>(r, "Clip", 1, [](const Node& n) {
     const double lo = n.attr_float("min", std::numeric_limits<float>::lowest());
     const double hi = n.attr_float("max", std::numeric_limits<float>::max());
-    return [lo, hi](auto v) { return static_cast<decltype(v)>(clip_value(double(v), lo, hi)); };
+    return [lo, hi](auto v) { return static_cast<decltype(v)>(ref::clip_value(double(v), lo, hi)); };
   }, 10);
   r.add({"", "Clip", 11, 1000, Backend::Ref, [](const KernelInit& in) {
            std::string who = who_of(in.node);

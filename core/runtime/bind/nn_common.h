@@ -47,6 +47,35 @@ struct SpatialAttrs {
   void resolve(size_t spatial, const std::string& label);
 };
 
+// Conv's attributes as read once from the node; shared by Conv, ConvTranspose and Kiln's FusedConv.
+struct ConvAttrs {
+  std::string label;
+  SpatialAttrs sa;
+  int64_t group = 1;
+  static ConvAttrs read(const Node& n);
+  // Shapes of X, W, B checked; returns the spatial rank.
+  size_t check(const RtTensor& x, const RtTensor& w, const RtTensor* b, int64_t bias_len) const;
+};
+// ONNX Conv of x and w (plus bias b, may be null) into output 0 of ctx, which it allocates.
+RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& a, const RtTensor& x, const RtTensor& w,
+                       const RtTensor* b);
+
+// Gemm's attributes; shared by Gemm and Kiln's FusedGemm.
+struct GemmAttrs {
+  std::string label;
+  bool trans_a = false, trans_b = false;
+  double alpha = 1.0, beta = 1.0;
+  static GemmAttrs read(const Node& n);
+};
+// ONNX Gemm of a, b (and c, may be null) into output 0 of ctx, which it allocates.
+RtTensor& gemm_forward(KernelContext& ctx, const GemmAttrs& g, const RtTensor& a, const RtTensor& b,
+                       const RtTensor* c);
+
+// numpy.matmul: the output shape of a x b (failing, naming `label`, when they do not multiply),
+// and the product into y of that shape. Shared by MatMul, FusedMatMul and Attention.
+std::vector<int64_t> matmul_shape(const std::string& label, const RtTensor& a, const RtTensor& b);
+void matmul_into(const std::string& label, const RtTensor& a, const RtTensor& b, RtTensor& y);
+
 void register_nn_conv_kernels(KernelRegistry& r);
 void register_nn_norm_kernels(KernelRegistry& r);
 void register_nn_pool_kernels(KernelRegistry& r);

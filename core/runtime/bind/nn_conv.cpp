@@ -31,71 +31,16 @@ void run_conv(bool transpose, const ConvParams& p, const RtTensor& x, const RtTe
   }
 }
 
-struct ConvCommon {
-  std::string label;
-  SpatialAttrs sa;
-  int64_t group = 1;
-  // Shapes of X, W, B checked; returns the spatial rank.
-  size_t check(const RtTensor& x, const RtTensor& w, const RtTensor* b, int64_t bias_len) const {
-    if (x.rank() < 3 || x.rank() > 5) fail(label, ": X must have 1 to 3 spatial dims, got ", shape_str(x.shape()));
-    if (w.rank() != x.rank()) fail(label, ": W ", shape_str(w.shape()), " and X ", shape_str(x.shape()), " differ in rank");
-    if (x.dtype() != w.dtype() || (b && b->dtype() != x.dtype())) fail(label, ": X, W and B have different element types");
-    if (b && (b->rank() != 1 || b->dim(0) != bias_len))
-      fail(label, ": B ", shape_str(b->shape()), " must be [", std::to_string(bias_len), "]");
-    if (group < 1) fail(label, ": group must be positive");
-    return x.rank() - 2;
-  }
-};
-
 std::unique_ptr<OpKernel> make_conv(const KernelInit& init) {
-  ConvCommon cc{node_label(init.node), SpatialAttrs::read(init.node), init.node.attr_int("group", 1)};
+  const ConvAttrs cc = ConvAttrs::read(init.node);
   return make_kernel([cc](KernelContext& ctx) {
-    const RtTensor& x = need_input(ctx, 0, cc.label);
-    const RtTensor& w = need_input(ctx, 1, cc.label);
     const RtTensor* b = ctx.input_count() > 2 ? ctx.input(2) : nullptr;
-    const size_t sp = cc.check(x, w, b, w.dim(0));
-    SpatialAttrs a = cc.sa;
-    if (a.kernel_shape.empty()) a.kernel_shape.assign(w.shape().begin() + 2, w.shape().end());
-    a.resolve(sp, cc.label);
-    if (x.dim(1) != w.dim(1) * cc.group || w.dim(0) % cc.group != 0)
-      fail(cc.label, ": X ", shape_str(x.shape()), " and W ", shape_str(w.shape()), " do not match group ",
-           std::to_string(cc.group));
-    for (size_t i = 0; i < sp; ++i)
-      if (a.kernel_shape[i] != w.dim(2 + i)) fail(cc.label, ": kernel_shape does not match W ", shape_str(w.shape()));
-    ConvParams p;
-    p.batch = x.dim(0), p.in_channels = x.dim(1), p.out_channels = w.dim(0), p.group = cc.group;
-    std::vector<int64_t> out(sp), pb(sp);
-    for (size_t i = 0; i < sp; ++i) {
-      const int64_t in = x.dim(2 + i), s = a.strides[i];
-      const int64_t ek = (a.kernel_shape[i] - 1) * a.dilations[i] + 1;
-      if (a.auto_pad == "SAME_UPPER" || a.auto_pad == "SAME_LOWER") {
-        out[i] = (in + s - 1) / s;
-        const int64_t total = std::max<int64_t>(0, (out[i] - 1) * s + ek - in);
-        pb[i] = a.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
-      } else {
-        const int64_t pbeg = a.auto_pad == "VALID" ? 0 : a.pads[i];
-        const int64_t pend = a.auto_pad == "VALID" ? 0 : a.pads[sp + i];
-        const int64_t span = in + pbeg + pend - ek;
-        if (span < 0) fail(cc.label, ": kernel larger than padded input ", shape_str(x.shape()));
-        out[i] = span / s + 1;
-        pb[i] = pbeg;
-      }
-    }
-    place(p.in, x.shape(), 2);
-    place(p.out, out);
-    place(p.kernel, a.kernel_shape);
-    place(p.stride, a.strides);
-    place(p.dilation, a.dilations);
-    place(p.pad_begin, pb);
-    std::vector<int64_t> yshape{x.dim(0), w.dim(0)};
-    yshape.insert(yshape.end(), out.begin(), out.end());
-    RtTensor& y = ctx.output(0, x.dtype(), yshape);
-    dispatch_float(x.dtype(), cc.label, [&](auto tag) { run_conv<decltype(tag)>(false, p, x, w, b, y); });
+    conv_forward(ctx, cc, need_input(ctx, 0, cc.label), need_input(ctx, 1, cc.label), b);
   });
 }
 
 std::unique_ptr<OpKernel> make_conv_transpose(const KernelInit& init) {
-  ConvCommon cc{node_label(init.node), SpatialAttrs::read(init.node), init.node.attr_int("group", 1)};
+  const ConvAttrs cc = ConvAttrs::read(init.node);
   const std::vector<int64_t> output_padding = init.node.attr_ints("output_padding");
   const std::vector<int64_t> output_shape = init.node.attr_ints("output_shape");
   return make_kernel([cc, output_padding, output_shape](KernelContext& ctx) {
@@ -152,6 +97,63 @@ std::unique_ptr<OpKernel> make_conv_transpose(const KernelInit& init) {
 }
 
 }  // namespace
+
+ConvAttrs ConvAttrs::read(const Node& n) {
+  return ConvAttrs{node_label(n), SpatialAttrs::read(n), n.attr_int("group", 1)};
+}
+
+size_t ConvAttrs::check(const RtTensor& x, const RtTensor& w, const RtTensor* b, int64_t bias_len) const {
+  if (x.rank() < 3 || x.rank() > 5) fail(label, ": X must have 1 to 3 spatial dims, got ", shape_str(x.shape()));
+  if (w.rank() != x.rank()) fail(label, ": W ", shape_str(w.shape()), " and X ", shape_str(x.shape()), " differ in rank");
+  if (x.dtype() != w.dtype() || (b && b->dtype() != x.dtype())) fail(label, ": X, W and B have different element types");
+  if (b && (b->rank() != 1 || b->dim(0) != bias_len))
+    fail(label, ": B ", shape_str(b->shape()), " must be [", std::to_string(bias_len), "]");
+  if (group < 1) fail(label, ": group must be positive");
+  return x.rank() - 2;
+}
+
+RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& cc, const RtTensor& x, const RtTensor& w,
+                       const RtTensor* b) {
+  const size_t sp = cc.check(x, w, b, w.dim(0));
+  SpatialAttrs a = cc.sa;
+  if (a.kernel_shape.empty()) a.kernel_shape.assign(w.shape().begin() + 2, w.shape().end());
+  a.resolve(sp, cc.label);
+  if (x.dim(1) != w.dim(1) * cc.group || w.dim(0) % cc.group != 0)
+    fail(cc.label, ": X ", shape_str(x.shape()), " and W ", shape_str(w.shape()), " do not match group ",
+         std::to_string(cc.group));
+  for (size_t i = 0; i < sp; ++i)
+    if (a.kernel_shape[i] != w.dim(2 + i)) fail(cc.label, ": kernel_shape does not match W ", shape_str(w.shape()));
+  ConvParams p;
+  p.batch = x.dim(0), p.in_channels = x.dim(1), p.out_channels = w.dim(0), p.group = cc.group;
+  std::vector<int64_t> out(sp), pb(sp);
+  for (size_t i = 0; i < sp; ++i) {
+    const int64_t in = x.dim(2 + i), s = a.strides[i];
+    const int64_t ek = (a.kernel_shape[i] - 1) * a.dilations[i] + 1;
+    if (a.auto_pad == "SAME_UPPER" || a.auto_pad == "SAME_LOWER") {
+      out[i] = (in + s - 1) / s;
+      const int64_t total = std::max<int64_t>(0, (out[i] - 1) * s + ek - in);
+      pb[i] = a.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    } else {
+      const int64_t pbeg = a.auto_pad == "VALID" ? 0 : a.pads[i];
+      const int64_t pend = a.auto_pad == "VALID" ? 0 : a.pads[sp + i];
+      const int64_t span = in + pbeg + pend - ek;
+      if (span < 0) fail(cc.label, ": kernel larger than padded input ", shape_str(x.shape()));
+      out[i] = span / s + 1;
+      pb[i] = pbeg;
+    }
+  }
+  place(p.in, x.shape(), 2);
+  place(p.out, out);
+  place(p.kernel, a.kernel_shape);
+  place(p.stride, a.strides);
+  place(p.dilation, a.dilations);
+  place(p.pad_begin, pb);
+  std::vector<int64_t> yshape{x.dim(0), w.dim(0)};
+  yshape.insert(yshape.end(), out.begin(), out.end());
+  RtTensor& y = ctx.output(0, x.dtype(), yshape);
+  dispatch_float(x.dtype(), cc.label, [&](auto tag) { run_conv<decltype(tag)>(false, p, x, w, b, y); });
+  return y;
+}
 
 void register_nn_conv_kernels(KernelRegistry& r) {
   r.add(KernelDef{"", "Conv", 1, 1000, Backend::Ref, bind::half_storage(make_conv)});

@@ -2,6 +2,7 @@
 // Reference elementwise kernels: a unary map, binary and ternary maps with numpy broadcasting, and
 // the scalar functions whose ONNX semantics are not a one-liner of <cmath> (integer division and
 // modulo signs, round half to even, GELU, ...). Plain loops; correctness over speed.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cmath>
@@ -133,7 +134,18 @@ T shift_right(T a, T s) {
   return s >= static_cast<T>(sizeof(T) * 8) ? T(0) : static_cast<T>(a >> s);
 }
 
+// Clip: NaN stays NaN; when lo > hi everything becomes hi (numpy.clip, ONNX Runtime).
+template <class T>
+T clip_value(T v, T lo, T hi) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(v)) return v;
+  }
+  return v < lo ? (lo > hi ? hi : lo) : (v > hi ? hi : v);
+}
+
 // Scalar activations and functions in double precision (callers round to the tensor's type).
+inline double hard_sigmoid(double x, double alpha, double beta) { return std::max(0.0, std::min(1.0, alpha * x + beta)); }
+inline double hard_swish(double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); }
 double round_half_even(double x);
 double gelu_erf(double x);
 double gelu_tanh(double x);
