@@ -91,14 +91,14 @@ bool ConstantFolder::ready(const Node& n) const {
   return true;
 }
 
-ConstantFolder::Outcome ConstantFolder::fold(const Node& n) {
+bool ConstantFolder::fold(const Node& n) {
   std::vector<TensorPtr> results;
   if (n.op_type == "Constant" && n.is_onnx_domain()) {
     // Already part of the model, so no size limit: it only changes from node to initializer.
     TensorPtr t = constant_tensor(n.output(0));
     if (!t) {
       ctx_.stats.add("not_evaluated");
-      return Outcome::Failed;
+      return false;
     }
     results.push_back(std::move(t));
   } else {
@@ -118,7 +118,7 @@ ConstantFolder::Outcome ConstantFolder::fold(const Node& n) {
     for (const Value* o : n.outputs())
       if (o && static_bytes(o) > limit) {
         ctx_.stats.add("too_large");
-        return Outcome::TooLarge;
+        return false;
       }
     const int64_t opset = n.is_onnx_domain() ? onnx_opset_ : ctx_.model.opset(n.domain);
     std::vector<RtTensor> outs;
@@ -126,17 +126,17 @@ ConstantFolder::Outcome ConstantFolder::fold(const Node& n) {
       outs = evaluate_node(n, opset, ptrs, static_cast<size_t>(limit));
     } catch (const OutputTooLarge&) {
       ctx_.stats.add("too_large");
-      return Outcome::TooLarge;
+      return false;
     } catch (const std::exception&) {
       // No kernel, a mode the kernel refuses, or inputs it rejects: the node stays as it is and
       // the runtime reports the problem when the model runs.
       ctx_.stats.add("not_evaluated");
-      return Outcome::Failed;
+      return false;
     }
     for (size_t i = 0; i < outs.size(); ++i) results.push_back(n.output(i) ? outs[i].to_tensor("") : nullptr);
   }
   set_results(n, std::move(results));
-  return Outcome::Folded;
+  return true;
 }
 
 void ConstantFolder::set_results(const Node& n, std::vector<TensorPtr> results) {

@@ -22,8 +22,6 @@ TensorPtr constant_tensor(const Value* v);
 
 class ConstantFolder {
  public:
-  enum class Outcome { Folded, TooLarge, Failed };
-
   // Statistics bumped: "too_large" and "not_evaluated" (both must be declared by the pass).
   ConstantFolder(PassContext& ctx, Graph& g, int64_t max_bytes);
 
@@ -35,9 +33,10 @@ class ConstantFolder {
   bool may_fold(const Node& n) const;
   // may_fold, and every input known.
   bool ready(const Node& n) const;
-  // Computes a ready node on the reference kernels. Results larger than max_bytes and than all
-  // its inputs together are refused, before computing when inference knows their size.
-  Outcome fold(const Node& n);
+  // Computes a ready node on the reference kernels; false when it is refused. Results larger
+  // than max_bytes and than all its inputs together are refused, before computing when
+  // inference knows their size.
+  bool fold(const Node& n);
   // Records results found another way (from inferred shapes) for a node that may_fold.
   void set_results(const Node& n, std::vector<TensorPtr> results);
 

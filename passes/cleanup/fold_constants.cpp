@@ -14,7 +14,7 @@ void run(PassContext& ctx) {
     // Graph order: a node's constant producers are folded before it is looked at, so whole
     // constant chains fold in one sweep.
     for (Node* n : g->nodes()) {
-      if (!folder.ready(*n) || folder.fold(*n) != ConstantFolder::Outcome::Folded) continue;
+      if (!folder.ready(*n) || !folder.fold(*n)) continue;
       ctx.stats.add(n->op_type == "Constant" && n->is_onnx_domain() ? "constants_converted" : "nodes_folded");
     }
     ctx.stats.add("initializers_added", folder.materialize());

@@ -60,7 +60,7 @@ class ShapeChainFolder {
       if (!derived) continue;
       if (fold_from_shapes(*n)) {
         ctx_.stats.add("shapes_folded");
-      } else if (folder_.ready(*n) && folder_.fold(*n) == ConstantFolder::Outcome::Folded) {
+      } else if (folder_.ready(*n) && folder_.fold(*n)) {
         ctx_.stats.add("nodes_folded");
       }
     }
