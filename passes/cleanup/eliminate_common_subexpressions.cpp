@@ -131,7 +131,7 @@ void run(PassContext& ctx) {
         if (Value* o = n->output(i)) ctx.rw.replace_uses(o, kept->output(i));
       // Its inputs are the kept node's, so the removal cascades no further than the node itself.
       ctx.rw.remove_node(n);
-      ctx.stats.add("removed");
+      ctx.stats.add("nodes_removed");
     }
   }
 }
@@ -148,7 +148,7 @@ void register_eliminate_common_subexpressions(PassRegistry& r) {
           "domains (they may keep state), nodes holding subgraphs, a duplicate whose output is a "
           "graph output the first's output cannot take over, or one a subgraph reads by name.",
           {},
-          {{"removed", "duplicate nodes removed"}}},
+          {{"nodes_removed", "duplicate nodes removed"}}},
          run});
 }
 
