@@ -15,6 +15,7 @@ constexpr std::pair<std::string_view, int64_t> kGates[] = {
     {"Div", 7},
     {"Conv", 1},
     {"ConvTranspose", 1},
+    {"AveragePool", 7},  // count_include_pad
     {"Gemm", 11},        // optional C
     {"MatMul", 1},
     {"Transpose", 1},

@@ -5,6 +5,8 @@ namespace kiln::passes {
 void register_fusion_passes(PassRegistry& r) {
   register_fuse_conv_batchnorm(r);
   register_batchnorm_to_scale(r);
+  register_fuse_conv_scale_bias(r);
+  register_fuse_pad_into_conv(r);
   register_pattern_fusion_passes(r);
   register_epilogue_fusion_passes(r);
 }

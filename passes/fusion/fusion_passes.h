@@ -8,6 +8,8 @@ namespace kiln::passes {
 // Conv/Gemm next to them.
 void register_fuse_conv_batchnorm(PassRegistry& r);
 void register_batchnorm_to_scale(PassRegistry& r);
+void register_fuse_conv_scale_bias(PassRegistry& r);
+void register_fuse_pad_into_conv(PassRegistry& r);
 
 // Passes that recognise written-out activations and normalisations (passes/fusion/patterns/).
 void register_pattern_fusion_passes(PassRegistry& r);
