@@ -1,5 +1,5 @@
 // Normalization bindings: BatchNormalization (inference), InstanceNormalization,
-// LayerNormalization, GroupNormalization, LRN.
+// LayerNormalization, RMSNormalization, GroupNormalization, LRN.
 #include <algorithm>
 
 #include "core/runtime/bind/nn_common.h"
@@ -159,6 +159,29 @@ std::unique_ptr<OpKernel> make_layer_norm(const KernelInit& init) {
   });
 }
 
+// RMSNormalization (opset 23): X / sqrt(mean(X^2) + epsilon) * scale over the axes from `axis` on.
+std::unique_ptr<OpKernel> make_rms_norm(const KernelInit& init) {
+  const std::string label = node_label(init.node);
+  const double eps = init.node.attr_float("epsilon", 1e-5f);
+  const int64_t axis_attr = init.node.attr_int("axis", -1);
+  return make_kernel([=](KernelContext& ctx) {
+    const RtTensor& x = need_input(ctx, 0, label);
+    const RtTensor& scale = need_input(ctx, 1, label);
+    const int64_t rank = static_cast<int64_t>(x.rank());
+    const int64_t axis = axis_attr < 0 ? axis_attr + rank : axis_attr;
+    if (axis < 0 || axis >= rank) fail(label, ": axis ", std::to_string(axis_attr), " is out of range for rank ", std::to_string(rank));
+    if (scale.dtype() != x.dtype()) fail(label, ": X and scale have different element types");
+    const std::vector<int64_t> inner_shape(x.shape().begin() + axis, x.shape().end());
+    const int64_t inner = shape_numel(inner_shape), outer = x.numel() / std::max<int64_t>(inner, 1);
+    RtTensor& y = ctx.output(0, x.dtype(), x.shape());
+    dispatch_float(x.dtype(), label, [&](auto tag) {
+      using T = decltype(tag);
+      const std::vector<T> s = expand<T>(scale, inner_shape, label, "scale");
+      rms_norm_ref<T>(outer, inner, x.data<T>(), s.data(), eps, y.data<T>());
+    });
+  });
+}
+
 std::unique_ptr<OpKernel> make_group_norm(const KernelInit& init) {
   const std::string label = node_label(init.node);
   const double eps = init.node.attr_float("epsilon", 1e-5f);
@@ -208,6 +231,7 @@ void register_nn_norm_kernels(KernelRegistry& r) {
   r.add(KernelDef{"", "BatchNormalization", 1, 1000, Backend::Ref, bind::half_storage(make_batch_norm)});
   r.add(KernelDef{"", "InstanceNormalization", 1, 1000, Backend::Ref, bind::half_storage(make_instance_norm)});
   r.add(KernelDef{"", "LayerNormalization", 17, 1000, Backend::Ref, bind::half_storage(make_layer_norm)});
+  r.add(KernelDef{"", "RMSNormalization", 23, 1000, Backend::Ref, bind::half_storage(make_rms_norm)});
   // Opset 21 changed scale and bias from one value per group to one per channel.
   r.add(KernelDef{"", "GroupNormalization", 18, 20, Backend::Ref, bind::half_storage(make_group_norm)});
   r.add(KernelDef{"", "GroupNormalization", 21, 1000, Backend::Ref, bind::half_storage(make_group_norm)});

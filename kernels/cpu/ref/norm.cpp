@@ -56,6 +56,17 @@ void layer_norm_ref(int64_t outer, int64_t inner, const T* x, const T* scale, co
 }
 
 template <class T>
+void rms_norm_ref(int64_t outer, int64_t inner, const T* x, const T* scale, double eps, T* y) {
+  for (int64_t r = 0; r < outer; ++r) {
+    const T* xr = x + r * inner;
+    double sq = 0.0;
+    for (int64_t e = 0; e < inner; ++e) sq += static_cast<double>(xr[e]) * xr[e];
+    const double inv = 1.0 / std::sqrt((inner ? sq / static_cast<double>(inner) : 0.0) + eps);
+    for (int64_t e = 0; e < inner; ++e) y[r * inner + e] = static_cast<T>(xr[e] * inv * scale[e]);
+  }
+}
+
+template <class T>
 void group_norm_ref(int64_t n, int64_t c, int64_t s, int64_t groups, bool per_channel, const T* x, const T* scale,
                     const T* bias, double eps, T* y) {
   const int64_t cg = c / groups;
@@ -96,6 +107,7 @@ void lrn_ref(int64_t n, int64_t c, int64_t s, int64_t size, double alpha, double
                                   double, T*);                                                                \
   template void instance_norm_ref<T>(int64_t, int64_t, int64_t, const T*, const T*, const T*, double, T*);     \
   template void layer_norm_ref<T>(int64_t, int64_t, const T*, const T*, const T*, double, T*, T*, T*);         \
+  template void rms_norm_ref<T>(int64_t, int64_t, const T*, const T*, double, T*);                           \
   template void group_norm_ref<T>(int64_t, int64_t, int64_t, int64_t, bool, const T*, const T*, const T*,     \
                                   double, T*);                                                                \
   template void lrn_ref<T>(int64_t, int64_t, int64_t, int64_t, double, double, double, const T*, T*);

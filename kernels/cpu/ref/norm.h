@@ -21,6 +21,11 @@ template <class T>
 void layer_norm_ref(int64_t outer, int64_t inner, const T* x, const T* scale, const T* bias, double eps, T* y,
                     T* mean, T* inv_std);
 
+// Rows of `inner` elements scaled by 1/sqrt(mean(x^2) + eps) each, then by `scale` (`inner`
+// values): RMSNormalization, which has no mean subtraction and no bias.
+template <class T>
+void rms_norm_ref(int64_t outer, int64_t inner, const T* x, const T* scale, double eps, T* y);
+
 // Statistics per (n, group) over C/groups channels; scale and bias hold one value per group
 // (per_channel false, opset 18) or per channel (per_channel true, opset 21).
 template <class T>
