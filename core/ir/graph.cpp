@@ -130,7 +130,8 @@ Value* Graph::find_value(std::string_view name) const {
 std::string Graph::unique_name(std::string_view hint) const {
   std::string base = hint.empty() ? std::string("v") : std::string(hint);
   if (!by_name_.count(base)) return base;
-  for (size_t k = 1;; ++k) {
+  size_t& k = next_suffix_[base];
+  for (k = std::max<size_t>(k, 1);; ++k) {
     std::string cand = base + "_" + std::to_string(k);
     if (!by_name_.count(cand)) return cand;
   }

@@ -223,6 +223,8 @@ class Graph {
 
   std::list<std::unique_ptr<Node>> nodes_;
   std::list<std::unique_ptr<Value>> values_;
+  // Next suffix to try per name hint, so naming n values after one hint costs O(n), not O(n^2).
+  mutable std::unordered_map<std::string, size_t> next_suffix_;
   std::unordered_map<std::string, Value*> by_name_;
   std::unordered_map<NodeId, Node*> by_id_;
   std::vector<Value*> inputs_;

@@ -86,9 +86,9 @@ StepReport PassManager::apply(Model& model, const PassDef& pass, const Options& 
   try {
     for (int it = 0; it < (until_fixed_point ? kFixedPointCap : 1); ++it) {
       if (!shapes_current_) {
-        InferenceOptions io;
-        for (const auto& [name, dims] : options_.input_shapes) io.input_shapes[name] = Shape::of(dims);
-        infer_shapes(model, io);
+        // The model's own (possibly symbolic) input shapes: the numerical check's concrete
+        // shapes must never be baked into the optimized model.
+        infer_shapes(model);
         shapes_current_ = true;
       }
       Rewriter rw(model);

@@ -46,7 +46,8 @@ struct ManagerOptions {
   bool verify_numerics = false;
   double rtol = 1e-4, atol = 1e-5;
   uint64_t seed = 0;
-  // Concrete shapes for inputs with dynamic dims (numerical check); unknown dims default to 1.
+  // Concrete shapes for the numerical check's inputs (unknown dims default to 1). Passes never
+  // see them: they work on the model's declared, possibly symbolic, shapes.
   std::map<std::string, std::vector<int64_t>> input_shapes;
   // Given input data for the numerical check instead of random data.
   std::map<std::string, RtTensor> inputs;

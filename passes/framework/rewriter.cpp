@@ -21,6 +21,13 @@ const char* kind_name(Change::Kind k) {
   return "?";
 }
 
+void collect_captures(const Graph& g, std::unordered_set<std::string>& names) {
+  for (const Value* c : g.captures()) names.insert(c->name());
+  g.for_each_node([&](Node* n) {
+    for (const Graph* sub : n->subgraphs()) collect_captures(*sub, names);
+  });
+}
+
 void collect_graphs(Graph* g, std::vector<Graph*>& out) {
   out.push_back(g);
   g->for_each_node([&](Node* n) {
@@ -156,7 +163,7 @@ void Rewriter::remove_node(Node* n) {
   while (!freed.empty()) {
     Value* v = freed.back();
     freed.pop_back();
-    if (gone.count(v) || v->has_uses() || v->is_graph_output()) continue;
+    if (gone.count(v) || v->has_uses() || v->is_graph_output() || is_captured(v)) continue;
     if (Node* p = v->producer()) {
       bool dead = true;
       for (Value* o : p->outputs())
@@ -171,6 +178,19 @@ void Rewriter::remove_node(Node* n) {
       remove_value(v);
     }
   }
+}
+
+bool Rewriter::is_captured(const Value* v) {
+  const Graph* g = v->graph();
+  auto it = captured_.find(g);
+  if (it == captured_.end()) {
+    std::unordered_set<std::string> names;
+    g->for_each_node([&](Node* n) {
+      for (const Graph* sub : n->subgraphs()) collect_captures(*sub, names);
+    });
+    it = captured_.emplace(g, std::move(names)).first;
+  }
+  return it->second.count(v->name()) > 0;
 }
 
 void Rewriter::remove_value(Value* v) {

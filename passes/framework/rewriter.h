@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/ir/model.h"
@@ -57,8 +59,12 @@ class Rewriter {
   void replace_uses(Value* from, Value* to);
 
   // Removes a node whose outputs are unused, then whatever only it kept alive: producers of its
-  // inputs left without uses (transitively) and initializers left without uses.
+  // inputs left without uses (transitively) and initializers left without uses. Values a
+  // subgraph reads by name (captures) count as used.
   void remove_node(Node* n);
+  // Whether a subgraph nested under v's graph reads v by name. Subgraphs reach outer values by
+  // name, not through use-lists, so such a value looks unused from its own graph.
+  bool is_captured(const Value* v);
   // Removes a value nothing produces or uses (an orphaned initializer).
   void remove_value(Value* v);
 
@@ -72,6 +78,7 @@ class Rewriter {
   void remove_one(Node* n, std::vector<Value*>& freed);
   Model& model_;
   ChangeLog log_;
+  std::unordered_map<const Graph*, std::unordered_set<std::string>> captured_;
 };
 
 // Small queries every pass needs, kept here so the preconditions read the same everywhere.

@@ -1,0 +1,92 @@
+// Pass-scaling benchmark: the full "kiln" recipe on generated graphs of about 1k, 10k and 100k
+// nodes made of exporter-style blocks (unfused BN, written-out HardSwish/GELU/LayerNorm, Identity,
+// Constant nodes, transpose pairs, duplicated constants). Prints time, nodes before/after and the
+// growth ratio between sizes (linear scaling means ~10x per 10x nodes); the goal is < 10 s at
+// 100k nodes. A benchmark, not a test: it always exits 0.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "core/builder/model_builder.h"
+#include "core/util/error.h"
+#include "passes/framework/pass_manager.h"
+
+namespace kiln {
+namespace {
+
+// One block, ~40 nodes, on a [1, C, 4, 4] activation.
+Value* block(ModelBuilder& b, Value* x, int i) {
+  const int64_t c = 4;
+  const std::string p = "b" + std::to_string(i) + ".";
+  Value* w = b.random_init(p + "w", {c, c, 3, 3});
+  Value* y = b.conv(x, w, nullptr, {3, 3}, {1, 1}, {1, 1, 1, 1});
+  y = b.batchnorm(y, b.random_uniform_init(p + "s", {c}, 0.5f, 1.5f), b.random_init(p + "bb", {c}),
+                  b.random_init(p + "m", {c}), b.random_uniform_init(p + "v", {c}, 0.5f, 1.5f));
+  // HardSwish written out: y * Clip(y + 3, 0, 6) / 6
+  Value* a = b.op("Add", {y, b.constant_scalar(3.f)});
+  Value* cl = b.op("Clip", {a, b.constant_scalar(0.f), b.constant_scalar(6.f)});
+  y = b.op("Div", {b.op("Mul", {y, cl}), b.constant_scalar(6.f)});
+  y = b.op("Identity", {y});
+  // A transpose pair that cancels, around a unary op.
+  y = b.op("Transpose", {y}, {Attribute::make_ints("perm", {0, 2, 3, 1})});
+  y = b.op("Relu", {y});
+  y = b.op("Transpose", {y}, {Attribute::make_ints("perm", {0, 3, 1, 2})});
+  // Token-mixing MLP on the last axis with erf-GELU and a written-out LayerNorm.
+  Value* h = b.op("Add", {b.op("MatMul", {y, b.random_init(p + "fc", {4, 4})}), b.random_init(p + "fcb", {4})});
+  Value* d = b.op("Div", {h, b.constant_scalar(1.4142135f)});
+  Value* g = b.op("Mul", {b.op("Mul", {h, b.op("Add", {b.op("Erf", {d}), b.constant_scalar(1.f)})}), b.constant_scalar(0.5f)});
+  Value* mean = b.op("ReduceMean", {g}, {Attribute::make_ints("axes", {-1})});
+  Value* dv = b.op("Sub", {g, mean});
+  Value* var = b.op("ReduceMean", {b.op("Pow", {dv, b.constant_scalar(2.f)})}, {Attribute::make_ints("axes", {-1})});
+  Value* n = b.op("Div", {dv, b.op("Sqrt", {b.op("Add", {var, b.constant_scalar(1e-5f)})})});
+  n = b.op("Add", {b.op("Mul", {n, b.random_uniform_init(p + "ln_g", {4}, 0.5f, 1.5f)}), b.random_init(p + "ln_b", {4})});
+  return b.op("Add", {n, x});  // residual
+}
+
+Model make_graph(int blocks) {
+  ModelBuilder b("scaling", 17, 7);
+  Value* x = b.input("x", DataType::Float32, std::vector<int64_t>{1, 4, 4, 4});
+  for (int i = 0; i < blocks; ++i) x = block(b, x, i);
+  b.output(x);
+  return b.take();
+}
+
+}  // namespace
+}  // namespace kiln
+
+int main() {
+  using namespace kiln;
+  try {
+    const passes::Recipe recipe = passes::Recipe::builtin("kiln");
+    double prev_ms = 0;
+    int64_t prev_nodes = 0;
+    std::printf("%10s %10s %10s %12s %14s %10s\n", "nodes", "after", "blocks", "recipe ms", "us per node", "growth");
+    for (int blocks : {25, 250, 2500}) {
+      Model m = make_graph(blocks);
+      const int64_t nodes = static_cast<int64_t>(m.graph->total_node_count());
+      passes::PassManager pm;
+      const auto t0 = std::chrono::steady_clock::now();
+      passes::OptimizeReport r = pm.run(m, recipe);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("%10lld %10lld %10d %12.1f %14.2f", static_cast<long long>(nodes), static_cast<long long>(r.nodes_after),
+                  blocks, ms, ms * 1000.0 / static_cast<double>(nodes));
+      if (prev_ms > 0)
+        std::printf(" %9.1fx (nodes %.1fx)", ms / prev_ms, static_cast<double>(nodes) / static_cast<double>(prev_nodes));
+      std::printf("\n");
+      if (blocks == 2500) {
+        std::printf("slowest steps at %lld nodes:\n", static_cast<long long>(nodes));
+        std::vector<const passes::StepReport*> steps;
+        for (const auto& s : r.steps) steps.push_back(&s);
+        std::sort(steps.begin(), steps.end(), [](auto* a, auto* b) { return a->ms > b->ms; });
+        for (size_t i = 0; i < steps.size() && i < 8; ++i)
+          std::printf("  %-34s %9.1f ms\n", steps[i]->pass.c_str(), steps[i]->ms);
+        std::printf("goal: < 10000 ms at 100k nodes: %s\n", ms < 10000 ? "met" : "NOT met");
+      }
+      prev_ms = ms;
+      prev_nodes = nodes;
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "bench_passes: %s\n", e.what());
+  }
+  return 0;
+}
