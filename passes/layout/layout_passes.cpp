@@ -3,7 +3,7 @@
 namespace kiln::passes {
 
 void register_layout_passes(PassRegistry& r) {
-  (void)r;
+  register_convert_to_nhwc(r);
 }
 
 }  // namespace kiln::passes

@@ -4,4 +4,6 @@
 
 namespace kiln::passes {
 
+void register_convert_to_nhwc(PassRegistry& r);
+
 }  // namespace kiln::passes
