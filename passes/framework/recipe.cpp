@@ -9,18 +9,66 @@
 namespace kiln::passes {
 namespace {
 
-// The built-in recipes, in the same JSON a user writes. Cleanup first (so fusions see constants
-// and no Identity/Dropout), then fusions, then reordering, then cleanup again for what they freed.
+// The built-in recipes, in the same JSON a user writes. Cleanup first (so fusions see constants,
+// resolved shape chains and no Identity/Dropout), then fusions from the largest patterns down
+// (a written-out LayerNorm must be recognised before its Add is taken as a Conv bias), then
+// reordering, which exposes new merges, then cleanup again for what the others freed. The whole
+// list runs again while it still changes something (at most three rounds).
 constexpr const char* kPortable = R"({
-  "version": 1, "name": "portable", "max_iterations": 2,
+  "version": 1, "name": "portable", "max_iterations": 3,
   "steps": [
+    {"pass": "fold-constants"},
+    {"pass": "fold-shape-chains"},
+    {"pass": "eliminate-no-ops"},
+    {"pass": "eliminate-common-subexpressions"},
+    {"pass": "dedup-initializers"},
+    {"pass": "fuse-layer-norm"},
+    {"pass": "fuse-rms-norm"},
+    {"pass": "fuse-gelu"},
+    {"pass": "fuse-hardswish"},
+    {"pass": "fuse-hardsigmoid"},
+    {"pass": "fuse-conv-batchnorm"},
+    {"pass": "fuse-conv-scale-bias"},
+    {"pass": "fuse-pad-into-conv"},
+    {"pass": "fuse-matmul-add-into-gemm"},
+    {"pass": "sink-transposes"},
+    {"pass": "reorder-reshape-unary"},
+    {"pass": "hoist-slices"},
+    {"pass": "move-casts"},
+    {"pass": "fold-constants"},
+    {"pass": "eliminate-no-ops"},
     {"pass": "eliminate-dead-code"}
   ]
 })";
 
 constexpr const char* kKiln = R"({
-  "version": 1, "name": "kiln", "max_iterations": 2,
+  "version": 1, "name": "kiln", "max_iterations": 3,
   "steps": [
+    {"pass": "fold-constants"},
+    {"pass": "fold-shape-chains"},
+    {"pass": "eliminate-no-ops"},
+    {"pass": "eliminate-common-subexpressions"},
+    {"pass": "dedup-initializers"},
+    {"pass": "fuse-layer-norm", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-rms-norm", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-gelu", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-hardswish", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-hardsigmoid", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-silu", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-conv-batchnorm"},
+    {"pass": "fuse-conv-scale-bias"},
+    {"pass": "fuse-pad-into-conv"},
+    {"pass": "fuse-attention"},
+    {"pass": "fuse-skip-layer-norm", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-conv-activation"},
+    {"pass": "fuse-gemm-activation"},
+    {"pass": "fuse-matmul-add-into-gemm"},
+    {"pass": "sink-transposes"},
+    {"pass": "reorder-reshape-unary"},
+    {"pass": "hoist-slices"},
+    {"pass": "move-casts"},
+    {"pass": "fold-constants"},
+    {"pass": "eliminate-no-ops"},
     {"pass": "eliminate-dead-code"}
   ]
 })";
