@@ -1,6 +1,7 @@
 #include "passes/cleanup/constant_folder.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 

@@ -3,6 +3,7 @@
 // inputs are then all constant, fold in one sweep; a Reshape whose target is computed from
 // dynamic shapes gets a constant target that copies (0) the dims it provably keeps and infers
 // (-1) at most one, as ONNX Runtime's Reshape fusion does for exporter-style graphs.
+#include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
 
