@@ -44,7 +44,7 @@ Value* other_input(const Node* n, const Value* v);
 // The value of a one-element numeric constant.
 std::optional<double> scalar_constant(const Value* v);
 // Whether `value` is `expected` to the precision its element type can hold (1e-6 relative for
-// float and double, half an ulp for float16/bfloat16).
+// float and double, an ulp for float16/bfloat16).
 bool close_to(double value, double expected, DataType dtype);
 // Whether v is a one-element constant equal to `expected` (see close_to).
 bool is_scalar(const Value* v, double expected);
