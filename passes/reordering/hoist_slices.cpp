@@ -151,6 +151,7 @@ class Hoister {
     const bool drops = crop->kind == Crop::Kind::Gather;
     Value* runtime = nullptr;
     std::vector<std::optional<Tensor>> cropped_consts(e->num_inputs());
+    std::vector<std::string> how(e->num_inputs());  // how each cropped constant was derived
     std::vector<bool> axis_covered(crop->axes.size(), false);
     for (size_t i = 0; i < e->num_inputs(); ++i) {
       Value* v = e->input(i);
@@ -200,7 +201,6 @@ class Hoister {
       if (!byte_addressable(*k)) return;
       std::vector<AxisRange> ranges;
       for (int64_t x : k->dims) ranges.push_back({0, 1, x});
-      std::vector<int64_t> new_dims;
       for (size_t j = 0; j < crop->axes.size(); ++j) {
         if (meets[j] != Meets::Full) continue;
         const auto ka = static_cast<size_t>(crop->axes[j] - offset);
@@ -208,11 +208,13 @@ class Hoister {
         if (!r) return;
         ranges[ka] = *r;
       }
+      for (const AxisRange& r : ranges) how[i] += ints_key({r.start, r.step, r.count}) + ";";
       Tensor t = cropped(*k, ranges);
       if (drops && meets[0] != Meets::Absent) {
         std::vector<int64_t> dims_left = t.dims;
         dims_left.erase(dims_left.begin() + (crop->axes[0] - offset));
         t = with_dims(t, std::move(dims_left));
+        how[i] += "drop " + std::to_string(crop->axes[0] - offset);
       }
       t.name = v->name();
       cropped_consts[i] = std::move(t);
@@ -221,34 +223,34 @@ class Hoister {
     for (bool covered : axis_covered)
       if (!covered) return;
 
-    // Matched: crop the run-time operand, then the op on the cropped operands.
-    Value* runtime_cropped = nullptr;
+    // Matched. The nodes trade places without being copied: the crop's readers read the op, the
+    // op reads the crop (and cropped constants), and the crop reads the run-time operand.
+    const ValueType result_type = kept->type;
+    ctx_.rw.replace_uses(kept, d);
+    d->type = result_type;
     if (runtime) {
-      std::vector<Value*> ins = c->inputs();
-      ins[0] = runtime;
-      std::vector<std::string> names;
-      for (const Value* o : c->outputs()) names.push_back(o ? o->name() : std::string());
-      names[crop->output] = runtime->name() + "_cropped";
-      Node* c2 = copy_node(ctx_.rw, g_, *c, ins, {c}, c, names);
-      runtime_cropped = c2->output(crop->output);
-      set_new_type(runtime_cropped, dtype_of(runtime), cropped_shape(*shape_of(runtime), *crop, shape_of(kept)));
-      work.push_back(c2->id());
+      for (size_t j = 0; j < c->num_outputs(); ++j) {
+        Value* o = c->output(j);
+        if (o) set_type(o, dtype_of(runtime), cropped_shape(*shape_of(runtime), *crop, shape_of(o)));
+      }
+      ctx_.rw.set_input(c, 0, runtime);
+      ctx_.rw.move_before(c, e);
+      work.push_back(c->id());
     }
-    std::vector<Value*> ins = e->inputs();
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (ins[i] == runtime) {
-        ins[i] = runtime_cropped;
+    for (size_t i = 0; i < e->num_inputs(); ++i) {
+      if (runtime && e->input(i) == runtime) {
+        ctx_.rw.set_input(e, i, kept);
       } else if (cropped_consts[i]) {
-        ins[i] = ctx_.rw.add_initializer(g_, *cropped_consts[i]);
+        Value* whole = e->input(i);
+        ctx_.rw.set_input(e, i, derived_.get(ctx_.rw, g_, whole, how[i], *cropped_consts[i]));
+        remove_if_unread(ctx_.rw, captured_, whole);
         ctx_.stats.add("constants_cropped");
       }
     }
-    Node* e2 = copy_node(ctx_.rw, g_, *e, ins, {e}, c);
-    e2->output(0)->type = kept->type;
-    ctx_.rw.replace_uses(kept, e2->output(0));
-    ctx_.rw.remove_node(c);
+    // Without a run-time operand to crop, the crop has nothing left to do.
+    if (!runtime) ctx_.rw.remove_node(c);
     ctx_.stats.add("hoisted");
-    for (const Use& u : e2->output(0)->uses())
+    for (const Use& u : d->uses())
       if (is_crop_op(*u.node)) work.push_back(u.node->id());
   }
 
@@ -269,6 +271,7 @@ class Hoister {
   PassContext& ctx_;
   Graph& g_;
   CapturedNames captured_;
+  DerivedConstants derived_;
   int64_t opset_;
 };
 

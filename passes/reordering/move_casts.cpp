@@ -110,21 +110,20 @@ class CastMover {
     for (const Value* o : d->outputs())
       if (captured_.contains(o)) return;
 
-    std::vector<Value*> ins = d->inputs();
-    ins[0] = x;
-    Node* d2 = copy_node(ctx_.rw, g_, *d, ins, {d}, d);
-    for (size_t j = 0; j < d2->num_outputs(); ++j) {
-      const Shape* s = shape_of(d->output(j));
-      set_new_type(d2->output(j), from, s ? std::optional<Shape>(*s) : std::nullopt);
-    }
+    // Matched. The two nodes trade places without being copied: d's readers read the Cast, which
+    // reads d, which reads the narrow x.
     Value* out = d->output(*k);
-    Node* c2 = copy_node(ctx_.rw, g_, *c, {d2->output(*k)}, {c}, d);
-    c2->output(0)->type = out->type;
-    ctx_.rw.replace_uses(out, c2->output(0));
-    ctx_.rw.remove_node(d);
+    const ValueType out_type = out->type;
+    ctx_.rw.replace_uses(out, wide);
+    ctx_.rw.set_input(d, 0, x);
+    ctx_.rw.set_input(c, 0, out);
+    ctx_.rw.move_before(d, c);
+    for (Value* o : d->outputs())
+      if (o) set_type(o, from, o == out ? out_type.shape : o->type.shape);
+    wide->type = out_type;
     ctx_.stats.add("moved_down");
-    work_.push_back(c2->id());
-    for (const Use& u : c2->output(0)->uses())
+    work_.push_back(c->id());
+    for (const Use& u : wide->uses())
       if (is_cast(u.node)) work_.push_back(u.node->id());
   }
 

@@ -277,16 +277,37 @@ std::optional<SliceParams> slice_params(const Node& slice, int64_t onnx_opset) {
   return p;
 }
 
-Node* copy_node(Rewriter& rw, Graph& g, const Node& src, const std::vector<Value*>& inputs,
-                const std::vector<const Node*>& from, Node* before, std::vector<std::string> names) {
-  if (names.empty())
-    for (const Value* o : src.outputs()) names.push_back(o ? o->name() : std::string());
-  Node* n = rw.add_node(g, src.op_type, inputs, names, from, src.domain, before);
-  for (const Attribute& a : src.attrs()) rw.set_attr(n, a);
-  return n;
+Value* DerivedConstants::get(Rewriter& rw, Graph& g, const Value* source, const std::string& how, const Tensor& t) {
+  std::shared_ptr<const Tensor> src;
+  if (source && source->constant()) {
+    src = source->initializer();
+  } else if (const Node* p = source ? source->producer() : nullptr) {
+    if (const Attribute* a = p->attr("value"); a && !a->tensors.empty()) src = a->tensors[0];
+  }
+  const std::string key = std::to_string(reinterpret_cast<uintptr_t>(src.get())) + "|" + how;
+  auto it = entries_.find(key);
+  if (it != entries_.end() && g.find_value(it->second.name) == it->second.value) return it->second.value;
+  Value* v = rw.add_initializer(g, t);
+  entries_[key] = Entry{std::move(src), v, v->name()};
+  return v;
 }
 
-void set_new_type(Value* v, DataType dtype, std::optional<Shape> shape) {
+void remove_if_unread(Rewriter& rw, const CapturedNames& captured, Value* v) {
+  if (!v || v->has_uses() || v->is_graph_output() || v->is_graph_input() || captured.contains(v)) return;
+  if (Node* p = v->producer()) {
+    if (p->num_outputs() == 1) rw.remove_node(p);
+  } else if (v->is_initializer()) {
+    rw.remove_value(v);
+  }
+}
+
+std::string ints_key(const std::vector<int64_t>& v) {
+  std::string s;
+  for (int64_t x : v) s += std::to_string(x) + ",";
+  return s;
+}
+
+void set_type(Value* v, DataType dtype, std::optional<Shape> shape) {
   v->type = ValueType::tensor(dtype);
   v->type.shape = std::move(shape);
 }

@@ -12,9 +12,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ir/model.h"
+#include "passes/cleanup/captured_names.h"
 #include "passes/framework/rewriter.h"
 
 namespace kiln::passes::reorder {
@@ -75,12 +77,34 @@ struct SliceParams {
 };
 std::optional<SliceParams> slice_params(const Node& slice, int64_t onnx_opset);
 
-// A new node like `src` (same op, domain and attributes) reading `inputs`, inserted before
-// `before`, its provenance that of `from`; output names follow `names`, else src's.
-Node* copy_node(Rewriter& rw, Graph& g, const Node& src, const std::vector<Value*>& inputs,
-                const std::vector<const Node*>& from, Node* before, std::vector<std::string> names = {});
-// Sets a type on a value the pass just created, so later matches in the same run see it without
-// waiting for the next shape inference (which re-derives it anyway).
-void set_new_type(Value* v, DataType dtype, std::optional<Shape> shape);
+// Constants a pass derives from other constants (a bias permuted, a table cropped), kept per pass
+// run so that a constant read by many moved ops is derived once and shared, instead of once per
+// op (which would also make each new name probe past all the earlier ones).
+class DerivedConstants {
+ public:
+  // The initializer holding t, derived from `source` (may be null) as described by `how`: the
+  // one made earlier for the same source and description while it is still in g, else a new one.
+  Value* get(Rewriter& rw, Graph& g, const Value* source, const std::string& how, const Tensor& t);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Tensor> source;  // kept alive, so its address names it in the key
+    Value* value = nullptr;
+    std::string name;
+  };
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+// Removes a constant (initializer or Constant node) a rewire left unread, unless a subgraph
+// reads it by name.
+void remove_if_unread(Rewriter& rw, const CapturedNames& captured, Value* v);
+
+// "1,0,2": integers as part of a DerivedConstants description.
+std::string ints_key(const std::vector<int64_t>& v);
+
+// Sets the type of a value whose meaning a pass just changed (a node moved above or below it),
+// so later matches in the same run see it without waiting for the next shape inference (which
+// re-derives it anyway).
+void set_type(Value* v, DataType dtype, std::optional<Shape> shape);
 
 }  // namespace kiln::passes::reorder

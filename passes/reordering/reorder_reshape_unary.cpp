@@ -54,20 +54,19 @@ class Reorderer {
     Value* out = u->output(0);
     if (!x || !read_only_as_data(*layout, x) || captured_.contains(mid) || captured_.contains(out)) return;
 
-    std::vector<Value*> ins = u->inputs();
-    ins[0] = x;
-    Node* u2 = copy_node(ctx_.rw, g_, *u, ins, {u}, u);
-    set_new_type(u2->output(0), out->type.dtype, shape_of(x) ? std::optional<Shape>(*shape_of(x)) : std::nullopt);
-    std::vector<Value*> layout_ins = layout->inputs();
-    layout_ins[0] = u2->output(0);
-    Node* layout2 = copy_node(ctx_.rw, g_, *layout, layout_ins, {layout}, u);
-    layout2->output(0)->type = out->type;
-    ctx_.rw.replace_uses(out, layout2->output(0));
-    ctx_.rw.remove_node(u);
+    // Matched. The two nodes trade places without being copied: u's readers read the layout op,
+    // which reads u, which reads x.
+    const ValueType out_type = out->type;
+    ctx_.rw.replace_uses(out, mid);
+    ctx_.rw.set_input(u, 0, x);
+    ctx_.rw.set_input(layout, 0, out);
+    ctx_.rw.move_before(u, layout);
+    set_type(out, out_type.dtype, shape_of(x) ? std::optional<Shape>(*shape_of(x)) : std::nullopt);
+    mid->type = out_type;
     ctx_.stats.add("moved");
-    // The moved op may meet another layout op above; unary ops reading the result now follow one.
-    work.push_back(u2->id());
-    for (const Use& use : layout2->output(0)->uses())
+    // u may meet another layout op above; unary ops reading the result now follow one.
+    work.push_back(u->id());
+    for (const Use& use : mid->uses())
       if (movable_unary(*use.node)) work.push_back(use.node->id());
   }
 

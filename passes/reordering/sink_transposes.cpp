@@ -38,8 +38,10 @@ bool normalize_axis(int64_t& a, size_t rank) {
 struct Plan {
   std::vector<Value*> inputs;
   std::vector<std::optional<Tensor>> new_consts;  // per input: a constant permuted now
+  std::vector<std::string> consts_how;            // how each was derived (see DerivedConstants)
   std::vector<Attribute> attrs;                   // attributes to set on the copy
   std::optional<Tensor> new_axes;                 // Reduce/Slice axes input, rewritten
+  std::string axes_how;
   size_t axes_input = 0;
   std::vector<int64_t> out_perm;                  // empty: no Transpose after
 };
@@ -60,32 +62,9 @@ class Sinker {
 
  private:
   void process(Node* t) {
-    // Merge with the Transpose before it first: a chain of them becomes one (or nothing).
-    while (is_transpose(t->input(0) ? t->input(0)->producer() : nullptr)) {
-      Node* p = t->input(0)->producer();
-      const std::vector<int64_t> outer = transpose_perm(*t), inner = transpose_perm(*p);
-      if (outer.empty() || inner.size() != outer.size() || captured_.contains(t->output(0))) return;
-      std::vector<int64_t> composed(outer.size());
-      for (size_t i = 0; i < outer.size(); ++i) composed[i] = inner[static_cast<size_t>(outer[i])];
-      Value* x = p->input(0);
-      if (is_identity_perm(composed)) {
-        if (!captured_.can_replace(t->output(0), x)) return;
-        ctx_.rw.replace_uses(t->output(0), x);
-        ctx_.rw.remove_node(t);
-        ctx_.stats.add("cancelled");
-        // x's readers changed: a Transpose producing x may now sink, or meet the ones reading it.
-        if (is_transpose(x->producer())) work_.push_back(x->producer()->id());
-        for (const Use& u : x->uses())
-          if (is_transpose(u.node)) work_.push_back(u.node->id());
-        return;
-      }
-      Node* m = ctx_.rw.add_node(g_, "Transpose", {x}, {t->output(0)->name()}, {p, t}, "", t);
-      ctx_.rw.set_attr(m, Attribute::make_ints("perm", composed));
-      m->output(0)->type = t->output(0)->type;
-      ctx_.rw.replace_uses(t->output(0), m->output(0));
-      ctx_.rw.remove_node(t);
-      ctx_.stats.add("merged");
-      t = m;
+    if (is_transpose(t->input(0) ? t->input(0)->producer() : nullptr)) {
+      t = merge(t);
+      if (!t) return;
     }
     const std::vector<int64_t> perm = transpose_perm(*t);
     Node* s = sole_consumer(t->output(0));
@@ -95,6 +74,44 @@ class Sinker {
       return;
     }
     sink(t, perm, s);
+  }
+
+  // A chain of Transposes ending in t becomes one Transpose of the chain's input, or nothing when
+  // the permutations compose to the identity. Returns the Transpose left (nullptr when none).
+  Node* merge(Node* t) {
+    std::vector<int64_t> composed = transpose_perm(*t);
+    if (composed.empty() || captured_.contains(t->output(0))) return t;
+    std::vector<const Node*> chain = {t};  // t and the transposes before it
+    Value* x = t->input(0);
+    while (is_transpose(x ? x->producer() : nullptr)) {
+      Node* p = x->producer();
+      const std::vector<int64_t> inner = transpose_perm(*p);
+      if (inner.size() != composed.size()) break;
+      // Output axis i of the pair reads axis composed[i] of p's output, which is inner[...] of p's input.
+      for (int64_t& c : composed) c = inner[static_cast<size_t>(c)];
+      chain.push_back(p);
+      x = p->input(0);
+    }
+    if (chain.size() == 1) return t;
+    if (is_identity_perm(composed)) {
+      if (!captured_.can_replace(t->output(0), x)) return nullptr;
+      ctx_.rw.replace_uses(t->output(0), x);
+      ctx_.rw.remove_node(t);
+      ctx_.stats.add("cancelled");
+      // x's readers changed: a Transpose producing x may now sink, or meet the ones reading it.
+      if (is_transpose(x->producer())) work_.push_back(x->producer()->id());
+      for (const Use& u : x->uses())
+        if (is_transpose(u.node)) work_.push_back(u.node->id());
+      return nullptr;
+    }
+    // t reads the chain's input directly; the transposes it skips go once nothing reads them.
+    Node* first = t->input(0)->producer();
+    ctx_.rw.set_input(t, 0, x);
+    ctx_.rw.set_attr(t, Attribute::make_ints("perm", composed));
+    if (!first->output(0)->has_uses() && !first->output(0)->is_graph_output() && !captured_.contains(first->output(0)))
+      ctx_.rw.remove_node(first);
+    ctx_.stats.add("merged", static_cast<int64_t>(chain.size()) - 1);
+    return t;
   }
 
   // Moves t below its only reader s when s commutes with it.
@@ -117,43 +134,49 @@ class Sinker {
     for (const Node* a : absorbed)
       if (captured_.contains(a->output(0))) return;
 
+    // Matched. t and s trade places without being copied: s's readers read t, s reads what the
+    // transposes read (and permuted constants), and t reads s.
     Value* out = s->output(0);
-    std::vector<Value*> ins = plan->inputs;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (!plan->new_consts[i]) continue;
-      ins[i] = ctx_.rw.add_initializer(g_, *plan->new_consts[i]);
-      ctx_.stats.add("constants_transposed");
-    }
-    if (plan->new_axes) ins[plan->axes_input] = ctx_.rw.add_initializer(g_, *plan->new_axes);
-    Node* s2 = copy_node(ctx_.rw, g_, *s, ins, {s}, s);
-    for (Attribute& a : plan->attrs) ctx_.rw.set_attr(s2, std::move(a));
-    Value* result = s2->output(0);
-    if (plan->out_perm.empty()) {
-      result->type = out->type;
-    } else {
-      std::optional<Shape> shape;
-      if (const Shape* so = shape_of(out)) {
-        shape = *so;
-        for (size_t i = 0; i < so->rank(); ++i) shape->dims[static_cast<size_t>(plan->out_perm[i])] = so->dims[i];
+    Value* moved = t->output(0);
+    const ValueType out_type = out->type;
+    const bool keep_t = !plan->out_perm.empty();
+    if (keep_t) ctx_.rw.replace_uses(out, moved);
+    for (size_t i = 0; i < plan->inputs.size(); ++i) {
+      Value* in = plan->inputs[i];
+      Value* replaced = s->input(i);
+      if (plan->new_consts[i]) {
+        in = derived_.get(ctx_.rw, g_, replaced, plan->consts_how[i], *plan->new_consts[i]);
+        ctx_.stats.add("constants_transposed");
+      } else if (plan->new_axes && i == plan->axes_input) {
+        in = derived_.get(ctx_.rw, g_, replaced, plan->axes_how, *plan->new_axes);
       }
-      set_new_type(result, out->type.dtype, std::move(shape));
-      Node* t2 = ctx_.rw.add_node(g_, "Transpose", {result}, {out->name()}, {t}, "", s);
-      ctx_.rw.set_attr(t2, Attribute::make_ints("perm", plan->out_perm));
-      result = t2->output(0);
-      result->type = out->type;
-      work_.push_back(t2->id());
-      for (const Use& u : out->uses())
-        if (is_transpose(u.node)) work_.push_back(u.node->id());
+      ctx_.rw.set_input(s, i, in);
+      if ((plan->new_consts[i] || (plan->new_axes && i == plan->axes_input)) && replaced != in)
+        remove_if_unread(ctx_.rw, captured_, replaced);
     }
-    ctx_.rw.replace_uses(out, result);
-    ctx_.rw.remove_node(s);
+    for (Attribute& a : plan->attrs) ctx_.rw.set_attr(s, std::move(a));
+    for (Node* a : absorbed)
+      if (!(keep_t && a == t)) ctx_.rw.remove_node(a);
     ctx_.stats.add("sunk");
+    if (!keep_t) return;
+    std::optional<Shape> shape = out_type.shape;  // s's result before t: out_type's dims unpermuted
+    if (shape)
+      for (size_t i = 0; i < shape->rank(); ++i) shape->dims[static_cast<size_t>(plan->out_perm[i])] = out_type.shape->dims[i];
+    set_type(out, out_type.dtype, std::move(shape));
+    moved->type = out_type;
+    ctx_.rw.set_input(t, 0, out);
+    if (t->attr_ints("perm") != plan->out_perm) ctx_.rw.set_attr(t, Attribute::make_ints("perm", plan->out_perm));
+    ctx_.rw.move_before(s, t);
+    work_.push_back(t->id());
+    for (const Use& u : moved->uses())
+      if (is_transpose(u.node)) work_.push_back(u.node->id());
   }
 
   static Plan plan_for(const Node* s) {
     Plan p;
     p.inputs = s->inputs();
     p.new_consts.resize(p.inputs.size());
+    p.consts_how.resize(p.inputs.size());
     return p;
   }
 
@@ -193,6 +216,7 @@ class Sinker {
       Tensor moved = permuted(with_dims(*k, full), inv);
       moved.name = v->name();
       plan.new_consts[i] = std::move(moved);
+      plan.consts_how[i] = "permuted " + ints_key(inv);
     }
     // The transposed operand must span the output: else the op would broadcast it to a larger
     // tensor, and the Transpose after it would move more data than the one before.
@@ -267,6 +291,7 @@ class Sinker {
     } else if (axes_as_input) {
       plan.new_axes = *Tensor::from_values(s->input(1)->name(), DataType::Int64,
                                            {static_cast<int64_t>(mapped.size())}, mapped);
+      plan.axes_how = "axes " + ints_key(mapped);
       plan.axes_input = 1;
     } else {
       plan.attrs.push_back(Attribute::make_ints("axes", mapped));
@@ -307,6 +332,7 @@ class Sinker {
         Tensor moved = permuted(*k, inv);
         moved.name = v->name();
         plan.new_consts[i] = std::move(moved);
+        plan.consts_how[i] = "permuted " + ints_key(inv);
       } else {
         return std::nullopt;
       }
@@ -336,6 +362,7 @@ class Sinker {
       if (plan.inputs.size() < 4) {
         plan.inputs.resize(4, nullptr);
         plan.new_consts.resize(4);
+        plan.consts_how.resize(4);
       }
       std::vector<int64_t> dims = {static_cast<int64_t>(mapped.size())};
       if (starts->dtype == DataType::Int32) {
@@ -346,6 +373,7 @@ class Sinker {
       } else {
         return std::nullopt;
       }
+      plan.axes_how = "axes " + std::to_string(static_cast<int>(starts->dtype)) + " " + ints_key(mapped);
       plan.axes_input = 3;
     } else {
       plan.attrs.push_back(Attribute::make_ints("axes", mapped));
@@ -357,6 +385,7 @@ class Sinker {
   PassContext& ctx_;
   Graph& g_;
   CapturedNames captured_;
+  DerivedConstants derived_;
   int64_t opset_;
   std::deque<NodeId> work_;
 };
@@ -383,8 +412,8 @@ void register_sink_transposes(PassRegistry& r) {
           "tensor, and past a widening Cast (the Transpose is cheaper on the narrow type).",
           {},
           {{"sunk", "transposes moved below an op"},
-           {"merged", "pairs of transposes merged into one"},
-           {"cancelled", "pairs of inverse transposes removed"},
+           {"merged", "transposes folded into the Transpose after them"},
+           {"cancelled", "chains of transposes that composed to the identity, removed"},
            {"constants_transposed", "constant operands permuted when the pass ran"}}},
          run});
 }
