@@ -41,7 +41,10 @@ struct Crop {
         if (!sizes.empty()) {
           int64_t total = 0;
           for (size_t k = 0; k < sizes.size(); ++k) {
-            if (k == output) start = total, count = sizes[k];
+            if (k == output) {
+              start = total;
+              count = sizes[k];
+            }
             total += sizes[k];
           }
           if (total != dim) return std::nullopt;

@@ -119,7 +119,7 @@ class CastMover {
     ctx_.rw.set_input(c, 0, out);
     ctx_.rw.move_before(d, c);
     for (Value* o : d->outputs())
-      if (o) set_type(o, from, o == out ? out_type.shape : o->type.shape);
+      if (o) set_type(o, from, o->type.shape);
     wide->type = out_type;
     ctx_.stats.add("moved_down");
     work_.push_back(c->id());

@@ -47,9 +47,10 @@ class Reorderer {
 
  private:
   void move_up(Node* u, std::deque<NodeId>& work) {
+    if (!movable_unary(*u)) return;
     Value* mid = u->input(0);
     Node* layout = mid->producer();
-    if (!is_layout_op(layout) || sole_consumer(mid) != u || !movable_unary(*u)) return;
+    if (!is_layout_op(layout) || sole_consumer(mid) != u) return;
     Value* x = layout->input(0);
     Value* out = u->output(0);
     if (!x || !read_only_as_data(*layout, x) || captured_.contains(mid) || captured_.contains(out)) return;

@@ -39,7 +39,7 @@ struct Plan {
   std::vector<Value*> inputs;
   std::vector<std::optional<Tensor>> new_consts;  // per input: a constant permuted now
   std::vector<std::string> consts_how;            // how each was derived (see DerivedConstants)
-  std::vector<Attribute> attrs;                   // attributes to set on the copy
+  std::vector<Attribute> attrs;                   // attributes to set on the consumer
   std::optional<Tensor> new_axes;                 // Reduce/Slice axes input, rewritten
   std::string axes_how;
   size_t axes_input = 0;
