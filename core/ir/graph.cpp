@@ -93,6 +93,7 @@ std::vector<float> Node::attr_floats(std::string_view n, std::vector<float> dflt
 
 std::vector<Graph*> Node::subgraphs() const {
   std::vector<Graph*> out;
+  if (attrs_.empty()) return out;
   for (const Attribute& a : attrs_)
     for (const auto& g : a.graphs) out.push_back(g.get());
   return out;
@@ -162,6 +163,7 @@ Value* Graph::add_initializer(std::shared_ptr<const Tensor> t) {
     v->type = ValueType::tensor(t->dtype, Shape::of(t->dims));
   }
   v->initializer_ = std::move(t);
+  v->init_pos_ = initializer_order_.size();
   initializer_order_.push_back(v);
   return v;
 }
@@ -221,13 +223,25 @@ void Graph::remove_value(Value* v) {
   if (v->producer_ || !v->uses_.empty() || v->output_refs_ > 0)
     fail("cannot remove value '", v->name_, "': it is still produced or used");
   if (v->graph_input_) inputs_.erase(std::find(inputs_.begin(), inputs_.end(), v));
-  if (v->initializer_)
-    initializer_order_.erase(std::find(initializer_order_.begin(), initializer_order_.end(), v));
+  if (v->initializer_) {
+    initializer_order_[v->init_pos_] = nullptr;
+    if (++init_tombstones_ * 2 > initializer_order_.size()) {
+      std::erase(initializer_order_, nullptr);
+      for (size_t i = 0; i < initializer_order_.size(); ++i) initializer_order_[i]->init_pos_ = i;
+      init_tombstones_ = 0;
+    }
+  }
   by_name_.erase(v->name_);
   values_.erase(v->self_);
 }
 
-std::vector<Value*> Graph::initializers() const { return initializer_order_; }
+std::vector<Value*> Graph::initializers() const {
+  std::vector<Value*> out;
+  out.reserve(initializer_order_.size() - init_tombstones_);
+  for (Value* v : initializer_order_)
+    if (v) out.push_back(v);
+  return out;
+}
 
 std::vector<Value*> Graph::captures() const {
   std::vector<Value*> out;
@@ -413,7 +427,11 @@ void Graph::clone_into(Graph& dst) const {
     map[in]->graph_input_ = true;
     dst.inputs_.push_back(map[in]);
   }
-  for (Value* init : initializer_order_) dst.initializer_order_.push_back(map[init]);
+  for (Value* init : initializer_order_)
+    if (init) {
+      map[init]->init_pos_ = dst.initializer_order_.size();
+      dst.initializer_order_.push_back(map[init]);
+    }
   for (const auto& n : nodes_) {
     std::vector<Value*> ins;
     ins.reserve(n->inputs_.size());
@@ -507,30 +525,24 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
   std::unordered_set<NodeId> ids;
   scopes.push_back(this);
   for (const auto& n : nodes_) {
-    std::string who = "node '";
-    if (n->name.empty()) {
-      who += '#';
-      who += std::to_string(n->id_);
-    } else {
-      who += n->name;
-    }
-    who += "' (";
-    who += n->op_type;
-    who += ")";
-    if (!ids.insert(n->id_).second) report(who + " reuses id " + std::to_string(n->id_));
-    if (n->op_type.empty()) report(who + " has no op type");
+    // Built only for a message: making it for every node costs more than the checks.
+    auto who = [&n] {
+      return "node '" + (n->name.empty() ? "#" + std::to_string(n->id_) : n->name) + "' (" + n->op_type + ")";
+    };
+    if (!ids.insert(n->id_).second) report(who() + " reuses id " + std::to_string(n->id_));
+    if (n->op_type.empty()) report(who() + " has no op type");
     for (size_t i = 0; i < n->inputs_.size(); ++i) {
       Value* in = n->inputs_[i];
       if (!in) continue;
       if (in->graph_ != this) {
-        report(who + " input " + std::to_string(i) + " belongs to another graph");
+        report(who() + " input " + std::to_string(i) + " belongs to another graph");
         continue;
       }
       if (!listed_uses.count(Use{n.get(), i}))
-        report(who + " reads '" + in->name_ + "' but is not in its use list");
+        report(who() + " reads '" + in->name_ + "' but is not in its use list");
       if (!defined.count(in)) {
         if (in->producer_)
-          report(who + " reads '" + in->name_ + "' before it is produced (cycle or bad order)");
+          report(who() + " reads '" + in->name_ + "' before it is produced (cycle or bad order)");
         // an undefined value is reported once, above
       }
     }
@@ -538,12 +550,12 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
       Value* out = n->outputs_[i];
       if (!out) continue;
       if (out->producer_ != n.get() || out->producer_index_ != i)
-        report(who + " output '" + out->name_ + "' does not name it as producer");
+        report(who() + " output '" + out->name_ + "' does not name it as producer");
       defined.insert(out);
     }
     for (const Attribute& a : n->attrs_)
       for (size_t gi = 0; gi < a.graphs.size(); ++gi)
-        a.graphs[gi]->verify_into(problems, scopes, path + "/" + who + "." + a.name);
+        a.graphs[gi]->verify_into(problems, scopes, path + "/" + who() + "." + a.name);
   }
   scopes.pop_back();
   for (Value* o : outputs_)

@@ -68,6 +68,7 @@ class Value {
   bool graph_input_ = false;
   bool capture_ = false;
   int output_refs_ = 0;
+  size_t init_pos_ = 0;  // index in the graph's initializer order
   std::list<std::unique_ptr<Value>>::iterator self_;
 };
 
@@ -229,7 +230,10 @@ class Graph {
   std::unordered_map<NodeId, Node*> by_id_;
   std::vector<Value*> inputs_;
   std::vector<Value*> outputs_;
+  // Removed initializers leave a nullptr (compacted when they are half the list), so removing
+  // many initializers stays linear.
   std::vector<Value*> initializer_order_;
+  size_t init_tombstones_ = 0;
   std::shared_ptr<NodeId> id_counter_;
 };
 

@@ -80,7 +80,8 @@ StepReport PassManager::apply(Model& model, const PassDef& pass, const Options& 
   if (options_.verify_numerics) ensure_reference(model);
 
   const auto t0 = std::chrono::steady_clock::now();
-  Model snapshot = model.clone();
+  std::optional<Model> snapshot;
+  if (options_.rollback_on_failure) snapshot = model.clone();
   Stats total(pass.info);
   report.iterations = 0;
   try {
@@ -109,10 +110,11 @@ StepReport PassManager::apply(Model& model, const PassDef& pass, const Options& 
     if (report.changed) {
       std::vector<std::string> problems = model.graph->verify();
       if (!problems.empty())
-        fail("pass '", pass.info.id, "' left the graph inconsistent (step rolled back): ", problems.front());
+        fail("pass '", pass.info.id, "' left the graph inconsistent", snapshot ? " (step rolled back)" : "", ": ",
+             problems.front());
     }
   } catch (...) {
-    model = std::move(snapshot);
+    if (snapshot) model = std::move(*snapshot);
     shapes_current_ = false;
     throw;
   }

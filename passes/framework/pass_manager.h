@@ -44,6 +44,10 @@ struct StepReport {
 
 struct ManagerOptions {
   bool verify_numerics = false;
+  // Snapshot the model before each step and restore it when the step fails. Off by default: a
+  // snapshot per step dominates the cost on large graphs, the CLI never writes a failed result,
+  // and the GUI keeps its own per-step snapshots (its undo history) anyway.
+  bool rollback_on_failure = false;
   double rtol = 1e-4, atol = 1e-5;
   uint64_t seed = 0;
   // Concrete shapes for the numerical check's inputs (unknown dims default to 1). Passes never
@@ -68,8 +72,9 @@ class PassManager {
   explicit PassManager(ManagerOptions options = {});
   ~PassManager();
 
-  // One pass on `model`, in place. On a structural failure the model is restored and kiln::Error
-  // names the pass and the problem; a failed numerical check is reported, not thrown.
+  // One pass on `model`, in place. A structural failure throws kiln::Error naming the pass and the
+  // problem (the model is restored first with rollback_on_failure); a failed numerical check is
+  // reported, not thrown.
   StepReport apply(Model& model, const PassDef& pass, const Options& options, bool until_fixed_point = false);
   // Every step of a recipe in order (the whole recipe again while it changes something, up to
   // recipe.max_iterations times).

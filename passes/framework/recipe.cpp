@@ -53,7 +53,7 @@ constexpr const char* kKiln = R"({
     {"pass": "fuse-rms-norm", "options": {"allow_kiln_ops": true}},
     {"pass": "fuse-gelu", "options": {"allow_kiln_ops": true}},
     {"pass": "fuse-hardswish", "options": {"allow_kiln_ops": true}},
-    {"pass": "fuse-hardsigmoid", "options": {"allow_kiln_ops": true}},
+    {"pass": "fuse-hardsigmoid"},
     {"pass": "fuse-silu", "options": {"allow_kiln_ops": true}},
     {"pass": "fuse-conv-batchnorm"},
     {"pass": "fuse-conv-scale-bias"},
