@@ -74,60 +74,75 @@ void fused_matmul(InferContext& c) {
     if (!conflict) refine_dim(bias->dims[0], out->dims.back(), &conflict);
     if (conflict) c.warn("bias " + bias->str() + " is not 1-D along the last axis of " + out->str());
   }
-  check_residual(c, 3, *out);
+  if (c.has_input(3)) {
+    const Shape* z = c.shape(3);
+    if (!z) {
+      c.set(0, ValueType::tensor(dt));
+      return;
+    }
+    bool conflict = false;
+    out = broadcast_shapes(*out, *z, &conflict);
+    if (conflict) c.warn("residual " + z->str() + " does not broadcast with the product");
+  }
   c.set(0, dt, std::move(*out));
 }
 
-// Q·Kᵀ·V shapes, per head (num_heads 0) or over [B, S, H·D] operands split inside (num_heads H).
+// Per head: [.., Sq, D] x [.., Sk, D] (or [.., D, Sk]) x [.., Sk, Dv]; with num_heads, the
+// [B, S, H·D] operands viewed as [B, H, S, D] and the result merged back.
 void attention(InferContext& c) {
   const DataType dt = c.dtype(0);
-  const Shape* q = c.shape(0);
-  const Shape* k = c.shape(1);
-  const Shape* v = c.shape(2);
   const int64_t heads = c.node().attr_int("num_heads", 0);
   const bool k_transposed = c.node().attr_int("k_transposed", 0) != 0;
   if (heads < 0 || (heads > 0 && k_transposed)) {
     c.warn("num_heads must be >= 0, and k_transposed 0 when it is positive");
     return;
   }
-  if (!q || !v) {
+  const Shape* shapes[3] = {c.shape(0), c.shape(1), c.shape(2)};
+  const Shape* mask = c.shape(3);
+  if (!shapes[0] || !shapes[1] || !shapes[2] || (c.has_input(3) && !mask)) {
     c.set(0, ValueType::tensor(dt));
     return;
   }
-  bool conflict = false;
+  Shape q = *shapes[0], k = *shapes[1], v = *shapes[2];
   if (heads > 0) {
-    if (q->rank() != 3 || v->rank() != 3 || (k && k->rank() != 3)) {
-      c.warn("with num_heads, Q, K and V must be [batch, seq, heads * head_size]");
+    // [B, S, H·D] -> [B, H, S, D]; K to [B, H, D, S].
+    auto split = [&](const Shape& x, bool transpose) -> std::optional<Shape> {
+      if (x.rank() != 3) return std::nullopt;
+      Dim d = Dim::unknown();
+      if (x.dims[2].is_known()) {
+        if (x.dims[2].value % heads != 0) return std::nullopt;
+        d = Dim::known(x.dims[2].value / heads);
+      }
+      return transpose ? Shape({x.dims[0], Dim::known(heads), d, x.dims[1]})
+                       : Shape({x.dims[0], Dim::known(heads), x.dims[1], d});
+    };
+    auto qs = split(q, false), ks = split(k, true), vs = split(v, false);
+    if (!qs || !ks || !vs) {
+      c.warn("with num_heads " + std::to_string(heads) + ", Q, K and V must be [batch, seq, heads * head_size]");
       return;
     }
-    for (const Shape* s : {q, k, v})
-      if (s && s->dims[2].is_known() && s->dims[2].value % heads != 0)
-        c.warn("hidden size " + s->str() + " is not a multiple of num_heads " + std::to_string(heads));
-    const Dim batch = refine_dim(q->dims[0], v->dims[0], &conflict);
-    if (k) {
-      refine_dim(q->dims[2], k->dims[2], &conflict);
-      refine_dim(k->dims[1], v->dims[1], &conflict);
+    q = *qs, k = *ks, v = *vs;
+  } else if (!k_transposed && k.rank() >= 2) {
+    std::swap(k.dims[k.rank() - 1], k.dims[k.rank() - 2]);
+  }
+  auto scores = matmul_output_shape(c, q, k);
+  if (!scores) return;
+  if (mask) {
+    bool conflict = false;
+    scores = broadcast_shapes(*scores, *mask, &conflict);
+    if (conflict) c.warn("mask " + mask->str() + " does not broadcast with the scores");
+  }
+  auto out = matmul_output_shape(c, *scores, v);
+  if (!out) return;
+  if (heads > 0) {
+    if (out->rank() != 4) {
+      c.warn("the mask gives the heads rank " + std::to_string(out->rank()));
+      return;
     }
-    if (conflict) c.warn("Q " + q->str() + ", K and V " + v->str() + " do not match");
-    c.set(0, dt, Shape({batch, q->dims[1], v->dims[2]}));
-    return;
+    const Dim& dv = out->dims[3];
+    *out = Shape({out->dims[0], out->dims[2], dv.is_known() ? Dim::known(dv.value * heads) : Dim::unknown()});
   }
-  if (q->rank() < 2 || v->rank() < 2 || (k && k->rank() < 2)) {
-    c.warn("Q, K and V must have rank >= 2");
-    return;
-  }
-  Shape batch(std::vector<Dim>(q->dims.begin(), q->dims.end() - 2));
-  if (k) {
-    const size_t r = k->rank();
-    refine_dim(q->dims.back(), k->dims[k_transposed ? r - 2 : r - 1], &conflict);
-    refine_dim(k->dims[k_transposed ? r - 1 : r - 2], v->dims[v->rank() - 2], &conflict);
-    batch = broadcast_shapes(batch, Shape(std::vector<Dim>(k->dims.begin(), k->dims.end() - 2)), &conflict);
-  }
-  batch = broadcast_shapes(batch, Shape(std::vector<Dim>(v->dims.begin(), v->dims.end() - 2)), &conflict);
-  if (conflict) c.warn("Q " + q->str() + ", K and V " + v->str() + " do not multiply");
-  batch.dims.push_back(q->dims[q->rank() - 2]);
-  batch.dims.push_back(v->dims.back());
-  c.set(0, dt, std::move(batch));
+  c.set(0, dt, std::move(*out));
 }
 
 }  // namespace

@@ -11,7 +11,9 @@
 //   Gemm's attributes (alpha, beta, transA, transB) and the activation. Y = act(Gemm(A, B, C)).
 // FusedMatMul(A, B, bias?, Z?) -> Y
 //   numpy MatMul (any rank) and the activation; bias is 1-D [N] added along the last axis, Z a
-//   residual broadcasting to the product without changing its shape. Y = act(A·B + bias + Z).
+//   residual that broadcasts with the product both ways, as the Add it replaces did (so a
+//   transformer's residual fuses even where a dim's size is unknown before run time).
+//   Y = act(A·B + bias + Z).
 //   The residual goes in before the activation, as in FusedConv (and ONNX Runtime's FusedConv).
 //   A transformer's residual Add follows the output projection's bias and precedes LayerNorm with
 //   no activation in between, so there act is empty; a block that activates first
@@ -22,8 +24,8 @@
 //   as [..., D, Sk], as exporters pre-transpose it); `num_heads` (int, default 0: Q, K, V are per
 //   head already, their batch dims broadcasting as MatMul's; H > 0: Q is [B, Sq, H·D], K is
 //   [B, Sk, H·D], V is [B, Sk, H·Dv], split into H heads inside, and Y is merged back to
-//   [B, Sq, H·Dv]; k_transposed must then be 0). mask is additive and broadcasts to the scores
-//   [..., Sq, Sk] ([B, H, Sq, Sk] with num_heads) without changing their shape.
+//   [B, Sq, H·Dv]; k_transposed must then be 0). mask is additive and broadcasts with the scores
+//   [..., Sq, Sk] ([B, H, Sq, Sk] with num_heads) both ways, as the Add it replaces did.
 //
 // Activations: `activation` (string) names one of the table below, `activation_params` (floats)
 // gives its parameters in the listed order, all of them.

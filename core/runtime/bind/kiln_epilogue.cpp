@@ -65,28 +65,47 @@ struct Epilogue {
     return v;
   }
 
-  // y = act(y + bias + z); bias is 1-D along y's last axis, z broadcasts to y.
-  void apply(RtTensor& y, const RtTensor* bias, const RtTensor* z) const {
-    if (bias && (bias->rank() != 1 || y.rank() == 0 || bias->dim(0) != y.shape().back() || bias->dtype() != y.dtype()))
-      fail(label, ": bias ", shape_str(bias->shape()), " must be 1-D along the last axis of ", shape_str(y.shape()));
-    if (z && (!broadcasts_into(z->shape(), y.shape()) || z->dtype() != y.dtype()))
-      fail(label, ": residual ", shape_str(z->shape()), " does not broadcast to the output ", shape_str(y.shape()));
+  // y += bias, 1-D along y's last axis.
+  void add_bias(RtTensor& y, const RtTensor& bias) const {
+    if (bias.rank() != 1 || y.rank() == 0 || bias.dim(0) != y.shape().back() || bias.dtype() != y.dtype())
+      fail(label, ": bias ", shape_str(bias.shape()), " must be 1-D along the last axis of ", shape_str(y.shape()));
     dispatch_float(y.dtype(), label, [&](auto tag) {
       using T = decltype(tag);
       T* yp = y.data<T>();
-      const int64_t n = y.numel();
-      if (bias) {
-        const T* bp = bias->data<T>();
-        const int64_t cols = bias->dim(0);
-        for (int64_t i = 0; i < n; ++i) yp[i] = yp[i] + bp[i % cols];
-      }
-      // In place: y's offsets are the output's, so each element is read before it is written.
-      if (z) ref::binary_broadcast(yp, y.shape(), z->data<T>(), z->shape(), yp, y.shape(), [](T a, T b) { return a + b; });
-      if (act != KilnActivation::None)
-        ref::unary_map(yp, yp, n, [&](T v) { return static_cast<T>(activate(static_cast<double>(v))); });
+      const T* bp = bias.data<T>();
+      const int64_t n = y.numel(), cols = bias.dim(0);
+      for (int64_t i = 0; i < n; ++i) yp[i] = yp[i] + bp[i % cols];
+    });
+  }
+
+  // out = x + z with numpy broadcasting (out may be x itself when z does not grow it).
+  void add_residual(const RtTensor& x, const RtTensor& z, RtTensor& out) const {
+    if (z.dtype() != x.dtype()) fail(label, ": the residual's element type differs from the output's");
+    dispatch_float(x.dtype(), label, [&](auto tag) {
+      using T = decltype(tag);
+      // In place, each element is read before it is written: x's offsets are the output's.
+      ref::binary_broadcast(x.data<T>(), x.shape(), z.data<T>(), z.shape(), out.data<T>(), out.shape(),
+                            [](T a, T b) { return a + b; });
+    });
+  }
+
+  void activate(RtTensor& y) const {
+    if (act == KilnActivation::None) return;
+    dispatch_float(y.dtype(), label, [&](auto tag) {
+      using T = decltype(tag);
+      T* yp = y.data<T>();
+      ref::unary_map(yp, yp, y.numel(), [&](T v) { return static_cast<T>(activate(static_cast<double>(v))); });
     });
   }
 };
+
+// The shape of x + z under numpy broadcasting (x's when z is null).
+std::vector<int64_t> sum_shape(const std::string& label, const std::vector<int64_t>& x, const RtTensor* z) {
+  ref::Dims out = x;
+  if (z && !ref::broadcast_into(out, z->shape()))
+    fail(label, ": ", shape_str(z->shape()), " does not broadcast with ", shape_str(x));
+  return out;
+}
 
 std::unique_ptr<OpKernel> make_fused_conv(const KernelInit& init) {
   const nn::ConvAttrs conv = nn::ConvAttrs::read(init.node);
@@ -94,7 +113,12 @@ std::unique_ptr<OpKernel> make_fused_conv(const KernelInit& init) {
   return nn::make_kernel([conv, e](KernelContext& ctx) {
     RtTensor& y = nn::conv_forward(ctx, conv, need_input(ctx, 0, conv.label), need_input(ctx, 1, conv.label),
                                    optional_input(ctx, 2));
-    e.apply(y, nullptr, optional_input(ctx, 3));
+    if (const RtTensor* z = optional_input(ctx, 3)) {
+      if (!broadcasts_into(z->shape(), y.shape()))
+        fail(e.label, ": residual ", shape_str(z->shape()), " does not broadcast to the output ", shape_str(y.shape()));
+      e.add_residual(y, *z, y);
+    }
+    e.activate(y);
   });
 }
 
@@ -102,20 +126,29 @@ std::unique_ptr<OpKernel> make_fused_gemm(const KernelInit& init) {
   const nn::GemmAttrs gemm = nn::GemmAttrs::read(init.node);
   const Epilogue e = Epilogue::read(init.node);
   return nn::make_kernel([gemm, e](KernelContext& ctx) {
-    RtTensor& y = nn::gemm_forward(ctx, gemm, need_input(ctx, 0, gemm.label), need_input(ctx, 1, gemm.label),
-                                   optional_input(ctx, 2));
-    e.apply(y, nullptr, nullptr);
+    e.activate(nn::gemm_forward(ctx, gemm, need_input(ctx, 0, gemm.label), need_input(ctx, 1, gemm.label),
+                                optional_input(ctx, 2)));
   });
 }
 
+// act(A·B + bias + Z), Z broadcasting with the product both ways, as the Add it replaces did.
 std::unique_ptr<OpKernel> make_fused_matmul(const KernelInit& init) {
   const Epilogue e = Epilogue::read(init.node);
   return nn::make_kernel([e](KernelContext& ctx) {
     const RtTensor& a = need_input(ctx, 0, e.label);
     const RtTensor& b = need_input(ctx, 1, e.label);
-    RtTensor& y = ctx.output(0, a.dtype(), nn::matmul_shape(e.label, a, b));
-    nn::matmul_into(e.label, a, b, y);
-    e.apply(y, optional_input(ctx, 2), optional_input(ctx, 3));
+    const RtTensor* bias = optional_input(ctx, 2);
+    const RtTensor* z = optional_input(ctx, 3);
+    const std::vector<int64_t> product_shape = nn::matmul_shape(e.label, a, b);
+    const std::vector<int64_t> out_shape = sum_shape(e.label, product_shape, z);
+    RtTensor scratch;
+    RtTensor& product = out_shape == product_shape ? ctx.output(0, a.dtype(), product_shape)
+                                                   : (scratch = RtTensor::allocate(a.dtype(), product_shape));
+    nn::matmul_into(e.label, a, b, product);
+    if (bias) e.add_bias(product, *bias);
+    RtTensor& y = out_shape == product_shape ? product : ctx.output(0, a.dtype(), out_shape);
+    if (z) e.add_residual(product, *z, y);
+    e.activate(y);
   });
 }
 
@@ -175,26 +208,27 @@ std::unique_ptr<OpKernel> make_attention(const KernelInit& init) {
     if (k.dtype() != q.dtype() || v.dtype() != q.dtype() || (mask && mask->dtype() != q.dtype()))
       fail(label, ": Q, K, V and mask have different element types");
     if (q.rank() < 2 || k.rank() < 2 || v.rank() < 2) fail(label, ": Q, K and V must have rank >= 2");
-    if (heads > 0 && (k.dim(0) != q.dim(0) || v.dim(0) != q.dim(0)))
-      fail(label, ": Q, K and V have different batch sizes");
     RtTensor qs, ks, vs;
     const RtTensor& qh = heads > 0 ? (qs = split_heads(label, q, heads, false)) : q;
     const RtTensor& kt = heads > 0 ? (ks = split_heads(label, k, heads, true))
                                    : (k_transposed ? k : (ks = transpose_last_two(label, k)));
     const RtTensor& vh = heads > 0 ? (vs = split_heads(label, v, heads, false)) : v;
 
-    RtTensor scores = RtTensor::allocate(q.dtype(), nn::matmul_shape(label, qh, kt));
-    nn::matmul_into(label, qh, kt, scores);
-    if (mask && !broadcasts_into(mask->shape(), scores.shape()))
-      fail(label, ": mask ", shape_str(mask->shape()), " does not broadcast to the scores ", shape_str(scores.shape()));
+    RtTensor product = RtTensor::allocate(q.dtype(), nn::matmul_shape(label, qh, kt));
+    nn::matmul_into(label, qh, kt, product);
+    // The mask broadcasts with the scores both ways, as the Add it replaces did.
+    RtTensor scores = RtTensor::allocate(q.dtype(), sum_shape(label, product.shape(), mask));
     RtTensor probs = RtTensor::allocate(q.dtype(), scores.shape());
     dispatch_float(q.dtype(), label, [&](auto tag) {
       using T = decltype(tag);
+      T* pp = product.data<T>();
+      ref::unary_map(pp, pp, product.numel(), [&](T s) { return static_cast<T>(s * scale); });
       T* sp = scores.data<T>();
-      ref::unary_map(sp, sp, scores.numel(), [&](T s) { return static_cast<T>(s * scale); });
       if (mask)
-        ref::binary_broadcast(sp, scores.shape(), mask->data<T>(), mask->shape(), sp, scores.shape(),
+        ref::binary_broadcast(pp, product.shape(), mask->data<T>(), mask->shape(), sp, scores.shape(),
                               [](T a, T b) { return a + b; });
+      else
+        std::copy_n(pp, product.numel(), sp);
       const int64_t n = scores.shape().back();
       ref::softmax(sp, probs.data<T>(), scores.numel() / std::max<int64_t>(1, n), n, 1, ref::SoftmaxKind::Softmax);
     });
@@ -204,6 +238,8 @@ std::unique_ptr<OpKernel> make_attention(const KernelInit& init) {
     }
     // [B, H, Sq, Dv] back to [B, Sq, H·Dv].
     RtTensor per_head = RtTensor::allocate(q.dtype(), nn::matmul_shape(label, probs, vh));
+    if (per_head.rank() != 4 || per_head.dim(1) != heads)
+      fail(label, ": the mask ", shape_str(mask->shape()), " gives the heads the shape ", shape_str(per_head.shape()));
     nn::matmul_into(label, probs, vh, per_head);
     const int64_t b = per_head.dim(0), sq = per_head.dim(2), dv = per_head.dim(3);
     RtTensor& y = ctx.output(0, q.dtype(), {b, sq, heads * dv});

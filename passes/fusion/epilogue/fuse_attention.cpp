@@ -5,6 +5,7 @@
 // [B, S, H, D], Transpose) and the result goes through the head merge (Transpose, Reshape back to
 // [B, S, H·D]), those move into the op too (num_heads), and with them the Shape -> Gather ->
 // Concat chains that computed the Reshape targets.
+#include <algorithm>
 #include <cmath>
 
 #include "core/ir/kiln_domain.h"
@@ -106,9 +107,7 @@ std::optional<Core> match_core(const Model& model, Node* sm) {
       trial.mask = add->input(1 - i);
       m = trial;
     }
-    // The masked scores keep the scores' shape: the mask broadcasts to them without growing them.
-    const Shape* scores = m.mask ? shape_of(add->input(add->input(0) == m.mask ? 1 : 0)) : nullptr;
-    if (!scores || !same_shape(s, *scores)) return std::nullopt;
+    if (!m.mask) return std::nullopt;
   } else if (!match_scores(s, m)) {
     return std::nullopt;
   }
@@ -119,12 +118,61 @@ std::optional<Core> match_core(const Model& model, Node* sm) {
   return m;
 }
 
+// The last `n` dims of a Reshape's output as known sizes, from its inferred shape or its constant
+// target; empty when unknown.
+std::vector<int64_t> known_tail(const Node* rs, size_t n) {
+  std::vector<int64_t> tail;
+  if (const Shape* out = shape_of(rs->output(0)); out && out->rank() >= n) {
+    for (size_t i = out->rank() - n; i < out->rank() && out->dims[i].is_known(); ++i) tail.push_back(out->dims[i].value);
+    if (tail.size() == n) return tail;
+  }
+  tail.clear();
+  const Tensor* t = constant_of(rs->input(1));
+  const std::vector<int64_t> target = t ? t->to_int64() : std::vector<int64_t>{};
+  if (target.size() < n) return {};
+  for (size_t i = target.size() - n; i < target.size(); ++i) {
+    if (target[i] < 1) return {};
+    tail.push_back(target[i]);
+  }
+  return tail;
+}
+
+// Whether Reshape `rs` keeps the first two dims of its input (of shape `in`) and regroups only the
+// rest into `tail`: proven by the inferred output shape, or by a constant target whose first two
+// entries copy (0), infer (-1, once) or repeat the input's dims. Exporters write both
+// (Shape -> Gather -> Concat chains, or [0, -1, H, D] once those are folded).
+bool keeps_leading_two(const Node* rs, const Shape& in, const std::vector<int64_t>& tail) {
+  if (in.rank() < 3 || tail.empty()) return false;
+  int64_t in_tail = 1, out_tail = 1;
+  for (size_t i = 2; i < in.rank(); ++i) {
+    if (!in.dims[i].is_known()) return false;
+    in_tail *= in.dims[i].value;
+  }
+  for (int64_t t : tail) out_tail *= t;
+  if (in_tail != out_tail) return false;
+  const Shape* out = shape_of(rs->output(0));
+  if (out && out->rank() == 2 + tail.size() && same_dim(out->dims[0], in.dims[0]) && same_dim(out->dims[1], in.dims[1]))
+    return true;
+  const Tensor* t = constant_of(rs->input(1));
+  const std::vector<int64_t> target = t ? t->to_int64() : std::vector<int64_t>{};
+  if (target.size() != 2 + tail.size() || !std::equal(tail.begin(), tail.end(), target.begin() + 2)) return false;
+  const bool allowzero = rs->attr_int("allowzero", 0) != 0;
+  int inferred = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const int64_t e = target[i];
+    if (e == -1)
+      ++inferred;
+    else if (!(e == 0 && !allowzero) && !(in.dims[i].is_known() && in.dims[i].value == e))
+      return false;
+  }
+  return inferred <= 1;
+}
+
 // x [B, S, H·D] -> Reshape [B, S, H, D] -> Transpose(perm), v being the Transpose's output.
 struct Split {
   Value* x = nullptr;
   const Node* reshape = nullptr;
   const Node* transpose = nullptr;
-  Dim batch;
   int64_t heads = 0;
 };
 
@@ -135,14 +183,9 @@ std::optional<Split> match_split(Value* v, const std::vector<int64_t>& perm) {
   Node* rs = r->producer();
   if (!is_onnx(rs, "Reshape") || !interior(r)) return std::nullopt;
   const Shape* xs = shape_of(rs->input(0));
-  const Shape* rsh = shape_of(r);
-  if (!xs || !rsh || xs->rank() != 3 || rsh->rank() != 4) return std::nullopt;
-  const Dim& h = rsh->dims[2];
-  const Dim& d = rsh->dims[3];
-  if (!same_dim(xs->dims[0], rsh->dims[0]) || !same_dim(xs->dims[1], rsh->dims[1]) || !h.is_known() ||
-      !d.is_known() || !xs->dims[2].is_known() || h.value * d.value != xs->dims[2].value || h.value < 1)
-    return std::nullopt;
-  return Split{rs->input(0), rs, t, xs->dims[0], h.value};
+  const std::vector<int64_t> tail = known_tail(rs, 2);
+  if (!xs || xs->rank() != 3 || !keeps_leading_two(rs, *xs, tail)) return std::nullopt;
+  return Split{rs->input(0), rs, t, tail[0]};
 }
 
 // Whether every path from v's consumers ends in `sink`'s input `slot` (the Shape -> Gather ->
@@ -172,11 +215,9 @@ Node* match_merge(Value* y, int64_t heads, const CapturedNames& captured, std::v
       if (rs) return nullptr;
       rs = u.node;
     }
-  if (!rs || ty->is_graph_output() || !ts || ts->rank() != 4) return nullptr;
-  const Shape* out = shape_of(rs->output(0));
-  if (!out || out->rank() != 3 || !same_dim(out->dims[0], ts->dims[0]) || !same_dim(out->dims[1], ts->dims[1]) ||
-      !ts->dims[2].is_known() || ts->dims[2].value != heads || !ts->dims[3].is_known() || !out->dims[2].is_known() ||
-      out->dims[2].value != heads * ts->dims[3].value)
+  // [B, S, H, Dv] -> [B, S, H·Dv]
+  if (!rs || ty->is_graph_output() || !ts || ts->rank() != 4 || !ts->dims[2].is_known() || ts->dims[2].value != heads ||
+      !ts->dims[3].is_known() || !keeps_leading_two(rs, *ts, {heads * ts->dims[3].value}))
     return nullptr;
   int budget = 32;
   for (const Use& u : ty->uses())
@@ -193,9 +234,7 @@ Node* absorb_heads(Core& m, const CapturedNames& captured, int64_t* heads) {
   const auto q = match_split(m.q, split);
   const auto k = match_split(m.k, m.k_transposed ? std::vector<int64_t>{0, 2, 3, 1} : split);
   const auto v = match_split(m.v, split);
-  if (!q || !k || !v || k->heads != q->heads || v->heads != q->heads || !same_dim(k->batch, q->batch) ||
-      !same_dim(v->batch, q->batch))
-    return nullptr;
+  if (!q || !k || !v || k->heads != q->heads || v->heads != q->heads) return nullptr;
   std::vector<const Node*> nodes = m.nodes;
   Node* merge = match_merge(m.out_matmul->output(0), q->heads, captured, nodes);
   if (!merge) return nullptr;

@@ -23,12 +23,12 @@ bool is_matmul_base(const Node* n) {
   return is_kiln(n, "FusedMatMul") && n->attr_string("activation", "").empty();
 }
 
-// The Add consuming `cur` (its only use) whose sum has the product's shape `y` (so the other
-// operand broadcasts to it without growing it), and that other operand. The sum's type is read
-// rather than the operand's: the operand may be a value this run just made, not yet typed.
-Node* next_add(Value* cur, const Shape& y, Value** other) {
+// The Add consuming `cur` (its only use), and the Add's other operand. With `keep`, only when the
+// sum provably has that shape, so the operand broadcasts to it without growing it (the sum's type
+// is read, not the operand's: the operand may be a value this run just made, not yet typed).
+Node* next_add(Value* cur, const Shape* keep, Value** other) {
   Node* a = sole_consumer(cur);
-  if (!is_onnx(a, "Add") || a->num_inputs() != 2 || cur->uses().size() != 1 || !same_shape(a->output(0), y))
+  if (!is_onnx(a, "Add") || a->num_inputs() != 2 || cur->uses().size() != 1 || (keep && !same_shape(a->output(0), *keep)))
     return nullptr;
   *other = a->input(a->input(0) == cur ? 1 : 0);
   return a;
@@ -80,7 +80,7 @@ void fuse_gemm(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* 
   Value* cur = y;
   Value* other = nullptr;
   if (!c) {
-    Node* a = next_add(y, *ys, &other);
+    Node* a = next_add(y, ys, &other);
     if (a) {
       adds.push_back(a);
       c = other;
@@ -95,7 +95,8 @@ void fuse_gemm(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* 
   if (!adds.empty()) ctx.stats.add("residuals");
 }
 
-// MatMul -> [Add bias] -> [Add residual] -> [activation], the two Adds in either order.
+// MatMul -> [Add bias] -> [Add residual] -> [activation], the two Adds in either order. The
+// residual may broadcast with the product either way: FusedMatMul broadcasts as the Add did.
 void fuse_matmul(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* mm) {
   Value* y = mm->output(0);
   const Shape* ys = shape_of(y);
@@ -107,7 +108,7 @@ void fuse_matmul(PassContext& ctx, Graph& g, const CapturedNames& captured, Node
   Value* cur = y;
   for (int i = 0; i < 2; ++i) {
     Value* other = nullptr;
-    Node* a = next_add(cur, *ys, &other);
+    Node* a = next_add(cur, nullptr, &other);
     if (!a) break;
     if (!bias && is_bias(other, *ys)) {
       bias = other;
@@ -161,12 +162,12 @@ void register_fuse_gemm_activation(PassRegistry& r) {
           PassCategory::Fusion,
           "Fuse Gemm/MatMul with bias, residual Add and activation into ai.kiln::FusedGemm/FusedMatMul",
           "Rewrites Gemm -> [Add] -> [activation] as ai.kiln::FusedGemm (the Add becomes C when the "
-          "Gemm has none) and MatMul -> [Add bias] -> [Add residual] -> [activation] as "
-          "ai.kiln::FusedMatMul computing act(A·B + bias + Z), where bias is a constant along the last "
-          "axis and Z any tensor broadcasting to the product. Activations as fuse-conv-activation "
-          "(Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, Silu). Refuses when "
-          "an intermediate value has another consumer or is a graph output, when an Add would "
-          "broadcast the product to a larger shape, or when shapes are unknown.",
+          "Gemm has none and the sum provably keeps the Gemm's shape) and MatMul -> [Add bias] -> "
+          "[Add residual] -> [activation] as ai.kiln::FusedMatMul computing act(A·B + bias + Z), "
+          "where bias is a constant along the last axis and Z any tensor, broadcasting as the Add did. "
+          "Activations as fuse-conv-activation (Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, "
+          "HardSwish, Tanh, Gelu, Silu). Refuses when an intermediate value has another consumer, is "
+          "a graph output or is read by a subgraph, or when the product's rank is unknown.",
           {},
           {{"fused_gemm", "FusedGemm nodes made"},
            {"fused_matmul", "FusedMatMul nodes made"},
