@@ -137,7 +137,9 @@ TEST(PatternFusionSamples, PassesDeclareTheirTargets) {
     // The option exists exactly where there is a Kiln op to allow, and is off by default.
     const Options defaults = def->info.default_options();
     ASSERT_EQ(defaults.values().count("allow_kiln_ops"), kiln ? 1u : 0u) << id;
-    if (kiln) EXPECT_FALSE(defaults.get_bool("allow_kiln_ops")) << id;
+    if (kiln) {
+      EXPECT_FALSE(defaults.get_bool("allow_kiln_ops")) << id;
+    }
   }
 }
 

@@ -43,7 +43,8 @@ std::optional<Tail> match_half_x_times(Value* s, Value* x) {
   return std::nullopt;
 }
 
-// s = 1 + core, then the 0.5 * x * s tail; the Gelu replacing everything from `head` on.
+// From `core` (the Erf or Tanh, `nodes` being it and what computes its argument): s = 1 + core,
+// then the 0.5 * x * s tail. The Gelu replaces all of them.
 std::optional<Fusion> finish(Value* x, Node* core, std::vector<const Node*> nodes, const char* approximate) {
   Node* add = consumer_op(core->output(0), "Add");
   if (operand_beside(add, 1) != core->output(0)) return std::nullopt;

@@ -25,9 +25,9 @@ std::optional<RootMeanSquare> match_root_mean_square(Node* sqrt, int64_t opset);
 // last node computes the quotient.
 std::optional<std::vector<Node*>> match_divided_by_sqrt(Node* sqrt, const Value* v);
 
-// y * gamma, then + beta (each optional, operands in either order), where gamma and beta cover
-// only the trailing `count` dims of x. The last node computes the result (`y`'s producer when
-// there is neither).
+// After the node `y`: * gamma, then + beta (each optional, operands in either order), where
+// gamma and beta cover only the trailing `count` dims of x. `last` computes the result (`y`
+// itself when there is neither).
 struct Affine {
   Node* last = nullptr;
   Value* gamma = nullptr;
