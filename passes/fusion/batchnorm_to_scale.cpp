@@ -11,14 +11,13 @@ namespace {
 void run(PassContext& ctx) {
   if (!can_emit(ctx.model, "Mul") || !can_emit(ctx.model, "Add")) return;
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* bn = g->find_node(id);
       if (!is_onnx_op(bn, "BatchNormalization")) continue;
       Value* x = bn->input(0);
       Value* y = bn->output(0);
       const int64_t rank = known_rank(x);
-      if (rank < 2 || !is_foldable_float(x->type.dtype) || !replaceable(y, captured)) continue;
+      if (rank < 2 || !is_foldable_float(x->type.dtype) || !replaceable(ctx.rw, y)) continue;
       const std::optional<ChannelAffine> affine = inference_batchnorm(bn, ctx.model);
       if (!affine) {
         ctx.stats.add("skipped");

@@ -10,14 +10,13 @@ namespace {
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* bn = g->find_node(id);
       if (!is_onnx_op(bn, "BatchNormalization")) continue;
       Value* mid = bn->input(0);
       Node* conv = mid ? mid->producer() : nullptr;
       if (!is_onnx_op(conv, "Conv") && !is_onnx_op(conv, "ConvTranspose")) continue;
-      if (!private_to(mid, bn, 0, captured) || !replaceable(bn->output(0), captured)) continue;
+      if (!private_to(ctx.rw, mid, bn, 0) || !replaceable(ctx.rw, bn->output(0))) continue;
       if (!can_emit(ctx.model, conv->op_type)) continue;
       const int64_t channels = foldable_conv_channels(conv);
       if (channels == 0) {

@@ -28,17 +28,16 @@ std::vector<double> per_channel(const Value* c, DataType dtype, size_t rank, int
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* n = g->find_node(id);
       const bool mul = is_onnx_op(n, "Mul");
       if (!mul && !is_onnx_op(n, "Add")) continue;
-      if (n->num_inputs() != 2 || !replaceable(n->output(0), captured)) continue;
+      if (n->num_inputs() != 2 || !replaceable(ctx.rw, n->output(0))) continue;
       for (size_t side = 0; side < 2; ++side) {
         Value* mid = n->input(side);
         Node* conv = mid ? mid->producer() : nullptr;
         if (!is_onnx_op(conv, "Conv") && !is_onnx_op(conv, "ConvTranspose")) continue;
-        if (!private_to(mid, n, side, captured) || !can_emit(ctx.model, conv->op_type)) continue;
+        if (!private_to(ctx.rw, mid, n, side) || !can_emit(ctx.model, conv->op_type)) continue;
         const int64_t channels = foldable_conv_channels(conv);
         if (channels == 0) continue;
         const Tensor& w = *constant_of(conv->input(1));

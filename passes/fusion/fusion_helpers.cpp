@@ -1,8 +1,26 @@
 #include "passes/fusion/fusion_helpers.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 namespace kiln::passes {
+namespace {
+
+// double -> float rounding to odd: rounding that float to float16 then equals rounding the double
+// to float16 directly (float's 24-bit significand is at least twice float16's 11 bits plus two),
+// so the value is rounded once.
+float round_to_odd(double d) {
+  float f = static_cast<float>(d);
+  if (static_cast<double>(f) == d || !std::isfinite(f)) return f;
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  // Neighbouring floats alternate odd and even: if nearest gave the even one, the odd one lies
+  // on d's side of it.
+  return (bits & 1) ? f : std::nextafter(f, d > f ? INFINITY : -INFINITY);
+}
+
+}  // namespace
 
 bool is_foldable_float(DataType t) {
   return t == DataType::Float32 || t == DataType::Float16 || t == DataType::Float64;
@@ -14,7 +32,7 @@ std::shared_ptr<const Tensor> float_tensor(std::string name, DataType dtype, std
     case DataType::Float64: return Tensor::from_values(std::move(name), dtype, std::move(dims), v);
     case DataType::Float16: {
       std::vector<uint16_t> h(v.size());
-      for (size_t i = 0; i < v.size(); ++i) h[i] = float_to_half(static_cast<float>(v[i]));
+      for (size_t i = 0; i < v.size(); ++i) h[i] = float_to_half(round_to_odd(v[i]));
       return Tensor::from_values(std::move(name), dtype, std::move(dims), h);
     }
     default: {
@@ -29,10 +47,15 @@ std::shared_ptr<const Tensor> int64_tensor(std::string name, std::vector<int64_t
   return Tensor::from_values(std::move(name), DataType::Int64, std::move(dims), v);
 }
 
-bool private_to(const Value* v, const Node* reader, size_t index, const CapturedNames& captured) {
-  if (!v || v->is_graph_output() || v->uses().size() != 1 || captured.contains(v)) return false;
+bool private_to(Rewriter& rw, const Value* v, const Node* reader, size_t index) {
+  if (!v || v->is_graph_output() || v->uses().size() != 1 || rw.is_captured(v)) return false;
   const Use& u = v->uses().front();
   return u.node == reader && u.index == index;
+}
+
+bool can_take_over(Rewriter& rw, const Value* from, const Value* to) {
+  if (!Rewriter::can_replace(from, to) || rw.is_captured(from)) return false;
+  return !(from->is_graph_output() && rw.is_captured(to));
 }
 
 std::optional<std::vector<int64_t>> constant_ints(const Value* v) {

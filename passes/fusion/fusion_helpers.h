@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "core/ir/graph.h"
-#include "passes/cleanup/captured_names.h"
 #include "passes/framework/rewriter.h"
 
 namespace kiln::passes {
@@ -32,11 +31,15 @@ std::shared_ptr<const Tensor> int64_tensor(std::string name, std::vector<int64_t
 
 // Whether `v` may vanish into a fusion with its reader: it is read exactly once, by `reader` at
 // input `index`, and is neither a graph output nor read by name from a subgraph.
-bool private_to(const Value* v, const Node* reader, size_t index, const CapturedNames& captured);
+bool private_to(Rewriter& rw, const Value* v, const Node* reader, size_t index);
 
 // Whether readers of a chain's final output `v` can be moved to a new value: a subgraph reading
 // `v` by name would lose it (a graph output keeps its name through Rewriter::replace_uses).
-inline bool replaceable(const Value* v, const CapturedNames& captured) { return !captured.contains(v); }
+inline bool replaceable(Rewriter& rw, const Value* v) { return !rw.is_captured(v); }
+
+// Rewriter::can_replace, and no subgraph loses a value it reads by name: `from` disappears, and
+// `to` is renamed when it takes over a graph output.
+bool can_take_over(Rewriter& rw, const Value* from, const Value* to);
 
 // Constant integer data (an initializer or Constant node of an integer type), or nullopt.
 std::optional<std::vector<int64_t>> constant_ints(const Value* v);

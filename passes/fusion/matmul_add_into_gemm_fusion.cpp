@@ -25,15 +25,14 @@ bool broadcasts_to(const Value* c, const Dim& m, const Dim& n) {
 void run(PassContext& ctx) {
   if (!can_emit(ctx.model, "Gemm")) return;
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* add = g->find_node(id);
       if (!is_onnx_op(add, "Add") || add->num_inputs() != 2) continue;
-      if (!replaceable(add->output(0), captured)) continue;
+      if (!replaceable(ctx.rw, add->output(0))) continue;
       for (size_t side = 0; side < 2; ++side) {
         Value* mid = add->input(side);
         Node* matmul = mid ? mid->producer() : nullptr;
-        if (!is_onnx_op(matmul, "MatMul") || !private_to(mid, add, side, captured)) continue;
+        if (!is_onnx_op(matmul, "MatMul") || !private_to(ctx.rw, mid, add, side)) continue;
         Value* a = matmul->input(0);
         const Tensor* b = constant_of(matmul->input(1));
         if (known_rank(a) != 2 || !b || b->dims.size() != 2 || b->dtype != a->type.dtype) continue;

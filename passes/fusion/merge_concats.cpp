@@ -21,12 +21,11 @@ int64_t concat_axis(const Node* n) {
 void run(PassContext& ctx) {
   if (!can_emit(ctx.model, "Concat")) return;
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* outer = g->find_node(id);
       if (!is_onnx_op(outer, "Concat") || !outer->has_attr("axis")) continue;
       Value* out = outer->output(0);
-      if (!replaceable(out, captured)) continue;
+      if (!replaceable(ctx.rw, out)) continue;
       const int64_t axis = concat_axis(outer);
       std::vector<Value*> inputs;
       std::vector<const Node*> from = {outer};
@@ -35,7 +34,7 @@ void run(PassContext& ctx) {
         // Read twice by the same outer Concat is fine: both copies are inlined.
         const bool inline_it = is_onnx_op(inner, "Concat") && inner->has_attr("axis") &&
                                concat_axis(inner) == axis && sole_consumer(in) == outer &&
-                               !captured.contains(in);
+                               !ctx.rw.is_captured(in);
         if (!inline_it) {
           inputs.push_back(in);
           continue;

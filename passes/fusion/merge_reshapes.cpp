@@ -63,25 +63,27 @@ std::optional<std::vector<int64_t>> merged_axes(const Node* inner, const Node* o
   return merged;
 }
 
-// The shape of `v` when shape inference knows every dim.
+// The shape of `v` as a Reshape target, when shape inference knows every dim and none is 0
+// (which a target would read as "copy this dim").
 std::optional<std::vector<int64_t>> static_shape(const Value* v) {
   if (!v->type.is_tensor() || !v->type.shape || !v->type.shape->is_static()) return std::nullopt;
-  return v->type.shape->values();
+  std::vector<int64_t> dims = v->type.shape->values();
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return std::nullopt;
+  return dims;
 }
 
 void run(PassContext& ctx) {
   const bool axes_as_input = ctx.model.opset("") >= first_opset("Unsqueeze");
   const bool reshape_ok = can_emit(ctx.model, "Reshape");
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* outer = g->find_node(id);
       if (!is_reshape_like(outer)) continue;
       Value* mid = outer->input(0);
       Node* inner = mid ? mid->producer() : nullptr;
-      if (!is_reshape_like(inner) || !private_to(mid, outer, 0, captured)) continue;
+      if (!is_reshape_like(inner) || !private_to(ctx.rw, mid, outer, 0)) continue;
       Value* out = outer->output(0);
-      if (!replaceable(out, captured)) continue;
+      if (!replaceable(ctx.rw, out)) continue;
       Value* x = inner->input(0);
 
       Node* merged = nullptr;

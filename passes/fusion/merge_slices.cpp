@@ -72,15 +72,14 @@ std::optional<AxisSlice> compose(const AxisSlice& first, const AxisSlice& second
 void run(PassContext& ctx) {
   const bool params_as_inputs = ctx.model.opset("") >= first_opset("Slice");
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* outer = g->find_node(id);
       if (!is_onnx_op(outer, "Slice")) continue;
       Value* mid = outer->input(0);
       Node* inner = mid ? mid->producer() : nullptr;
-      if (!is_onnx_op(inner, "Slice") || !private_to(mid, outer, 0, captured)) continue;
+      if (!is_onnx_op(inner, "Slice") || !private_to(ctx.rw, mid, outer, 0)) continue;
       Value* out = outer->output(0);
-      if (!replaceable(out, captured)) continue;
+      if (!replaceable(ctx.rw, out)) continue;
       std::optional<std::vector<AxisSlice>> merged = slice_params(inner);
       const std::optional<std::vector<AxisSlice>> second = slice_params(outer);
       if (!merged || !second) continue;

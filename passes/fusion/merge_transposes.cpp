@@ -9,7 +9,6 @@ namespace {
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* outer = g->find_node(id);
       if (!is_onnx_op(outer, "Transpose")) continue;
@@ -35,14 +34,14 @@ void run(PassContext& ctx) {
       Value* out = outer->output(0);
       if (identity) {
         // The inner Transpose may keep other readers: the pair still cancels for this one.
-        if (!captured.can_replace(out, x)) continue;
+        if (!can_take_over(ctx.rw, out, x)) continue;
         ctx.rw.replace_uses(out, x);
         ctx.rw.remove_node(outer);
         ctx.stats.add("cancelled");
         continue;
       }
       // With other readers of the inner Transpose, a merged one would not save a node.
-      if (!private_to(mid, outer, 0, captured) || !replaceable(out, captured)) continue;
+      if (!private_to(ctx.rw, mid, outer, 0) || !replaceable(ctx.rw, out)) continue;
       if (!can_emit(ctx.model, "Transpose")) continue;
       Node* merged = ctx.rw.add_node(*g, "Transpose", {x}, {out->name()}, {inner, outer}, "", outer);
       ctx.rw.set_attr(merged, Attribute::make_ints("perm", perm));

@@ -57,14 +57,13 @@ bool takes_pads(const Node* n) {
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* consumer = g->find_node(id);
       if (!is_onnx_op(consumer, "Conv") && !is_onnx_op(consumer, "AveragePool")) continue;
       Value* mid = consumer->input(0);
       Node* pad = mid ? mid->producer() : nullptr;
-      if (!is_onnx_op(pad, "Pad") || !private_to(mid, consumer, 0, captured)) continue;
-      if (!takes_pads(consumer) || !replaceable(consumer->output(0), captured)) continue;
+      if (!is_onnx_op(pad, "Pad") || !private_to(ctx.rw, mid, consumer, 0)) continue;
+      if (!takes_pads(consumer) || !replaceable(ctx.rw, consumer->output(0))) continue;
       if (!can_emit(ctx.model, consumer->op_type)) continue;
       const std::optional<std::vector<int64_t>> pads = zero_pads(pad);
       if (!pads) {

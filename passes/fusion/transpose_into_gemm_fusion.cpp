@@ -9,9 +9,9 @@ namespace {
 
 // The input of a Transpose swapping the two axes of a matrix when only `reader` reads its output,
 // at `index`; nullptr otherwise.
-Value* swapped_matrix(const Value* v, const Node* reader, size_t index, const CapturedNames& captured) {
+Value* swapped_matrix(Rewriter& rw, const Value* v, const Node* reader, size_t index) {
   const Node* t = v ? v->producer() : nullptr;
-  if (!is_onnx_op(t, "Transpose") || !private_to(v, reader, index, captured)) return nullptr;
+  if (!is_onnx_op(t, "Transpose") || !private_to(rw, v, reader, index)) return nullptr;
   const std::optional<std::vector<int64_t>> perm = transpose_perm(t);
   if (!perm || *perm != std::vector<int64_t>{1, 0}) return nullptr;
   return t->input(0);
@@ -22,14 +22,13 @@ void run(PassContext& ctx) {
   // into a Gemm without C needs opset 11.
   const bool matmul_to_gemm = can_emit(ctx.model, "Gemm");
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     for (NodeId id : node_ids(*g)) {
       Node* n = g->find_node(id);
       const bool matmul = is_onnx_op(n, "MatMul");
       if (!(matmul && matmul_to_gemm) && !is_onnx_op(n, "Gemm")) continue;
       Value* out = n->output(0);
-      if (n->num_inputs() < 2 || !replaceable(out, captured)) continue;
-      Value* swapped[2] = {swapped_matrix(n->input(0), n, 0, captured), swapped_matrix(n->input(1), n, 1, captured)};
+      if (n->num_inputs() < 2 || !replaceable(ctx.rw, out)) continue;
+      Value* swapped[2] = {swapped_matrix(ctx.rw, n->input(0), n, 0), swapped_matrix(ctx.rw, n->input(1), n, 1)};
       if (!swapped[0] && !swapped[1]) continue;
       // MatMul broadcasts and promotes 1-D operands, so only its plain matrix product is a Gemm;
       // Gemm's integer types depend on the opset, so only float types go over.
