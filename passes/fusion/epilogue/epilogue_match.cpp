@@ -82,16 +82,6 @@ bool same_dim(const Dim& a, const Dim& b) {
   return a.is_symbolic() && b.is_symbolic() && a.symbol == b.symbol;
 }
 
-bool broadcasts_into(const Shape& in, const Shape& out) {
-  if (in.rank() > out.rank()) return false;
-  const size_t off = out.rank() - in.rank();
-  for (size_t i = 0; i < in.rank(); ++i) {
-    const Dim& d = in.dims[i];
-    if (!(d.is_known() && d.value == 1) && !same_dim(d, out.dims[off + i])) return false;
-  }
-  return true;
-}
-
 bool same_shape(const Value* v, const Shape& s) {
   const Shape* vs = shape_of(v);
   if (!vs || vs->rank() != s.rank()) return false;

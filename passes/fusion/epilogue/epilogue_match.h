@@ -1,7 +1,7 @@
 #pragma once
 // What the epilogue fusions (fuse-conv-activation, fuse-gemm-activation, fuse-attention) match in
-// common: the activations Kiln's fused ops absorb, provable shape facts about residuals and
-// masks, and the activation attributes of the op they emit (core/ir/kiln_epilogue_ops.h).
+// common: the activations Kiln's fused ops absorb, provable dim equality, the capture check, and
+// the activation attributes of the ops they emit (core/ir/kiln_epilogue_ops.h).
 #include <optional>
 #include <vector>
 
@@ -25,8 +25,6 @@ std::optional<ActivationMatch> match_activation(const Model& model, Value* x);
 
 // Whether two dims are provably equal: both known and equal, or the same symbol.
 bool same_dim(const Dim& a, const Dim& b);
-// Whether a tensor of shape `in` provably broadcasts to `out` without changing it.
-bool broadcasts_into(const Shape& in, const Shape& out);
 // Whether v is a tensor provably of shape `s`.
 bool same_shape(const Value* v, const Shape& s);
 // v's shape when v is a tensor of known rank, else nullptr.

@@ -296,8 +296,9 @@ void register_fuse_attention(PassRegistry& r) {
           "be a Transpose of the last two axes (absorbed) or any value (k_transposed). When Q, K and V "
           "come from the exporter's head split (Reshape to [B, S, H, D], Transpose) and the output goes "
           "through the head merge, those are absorbed too (num_heads), with the shape chains that fed "
-          "the Reshapes. Refuses when an intermediate value has another consumer or is a graph output, "
-          "when the mask would broadcast the scores to a larger shape, or when element types differ.",
+          "the Reshapes. The mask broadcasts as the Add it replaces did. Refuses when an intermediate "
+          "value has another consumer, is a graph output or is read by a subgraph, when the softmax "
+          "is not over the last axis, or when element types differ.",
           {},
           {{"fused", "Attention nodes made"},
            {"heads_absorbed", "of those, with the head split and merge absorbed"},

@@ -81,8 +81,9 @@ void register_fuse_conv_activation(PassRegistry& r) {
           "act(Conv(X, W, B) + Z). Activations: Relu, LeakyRelu, Clip with constant bounds (ReLU6), "
           "Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, ai.kiln::Silu, ai.kiln::Gelu and x * Sigmoid(x). "
           "A Conv followed by a residual Add alone also fuses. Refuses when an intermediate value has "
-          "another consumer or is a graph output, when the residual would broadcast the Conv output "
-          "to a larger shape or its element type differs, or when shapes are unknown.",
+          "another consumer, is a graph output or is read by a subgraph, when the sum does not "
+          "provably keep the Conv output's shape (the residual would grow it), or when a Clip bound "
+          "is not a constant.",
           {},
           {{"fused", "FusedConv nodes made"},
            {"residuals", "residual Adds absorbed"},
