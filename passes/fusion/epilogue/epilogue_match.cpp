@@ -133,10 +133,10 @@ std::optional<ActivationMatch> match_activation(const Model& model, Value* x) {
   return a;
 }
 
-bool none_captured(const CapturedNames& captured, const std::vector<const Node*>& nodes) {
+bool none_captured(Rewriter& rw, const std::vector<const Node*>& nodes) {
   for (const Node* n : nodes)
     for (const Value* v : n->outputs())
-      if (captured.contains(v)) return false;
+      if (v && rw.is_captured(v)) return false;
   return true;
 }
 

@@ -7,7 +7,6 @@
 
 #include "core/ir/kiln_epilogue_ops.h"
 #include "core/ir/model.h"
-#include "passes/cleanup/captured_names.h"
 #include "passes/framework/rewriter.h"
 
 namespace kiln::passes::epilogue {
@@ -37,7 +36,7 @@ bool is_kiln(const Node* n, std::string_view op);
 
 // Whether no output of the nodes a fusion replaces is read by a subgraph by name (captures are
 // not uses, so use counts alone would miss them).
-bool none_captured(const CapturedNames& captured, const std::vector<const Node*>& nodes);
+bool none_captured(Rewriter& rw, const std::vector<const Node*>& nodes);
 
 // Writes `activation` and `activation_params` on a fused node (nothing for no activation).
 void set_activation(Rewriter& rw, Node* n, const ActivationMatch& a);

@@ -190,20 +190,20 @@ std::optional<Split> match_split(Value* v, const std::vector<int64_t>& perm) {
 
 // Whether every path from v's consumers ends in `sink`'s input `slot` (the Shape -> Gather ->
 // Concat chains that only compute a Reshape's target), within a few nodes.
-bool feeds_only(const Value* v, const Node* sink, size_t slot, const CapturedNames& captured, int* budget) {
-  if (v->is_graph_output() || captured.contains(v)) return false;
+bool feeds_only(const Value* v, const Node* sink, size_t slot, Rewriter& rw, int* budget) {
+  if (v->is_graph_output() || rw.is_captured(v)) return false;
   for (const Use& u : v->uses()) {
     if (u.node == sink && u.index == slot) continue;
     if (u.node == sink || --*budget < 0) return false;
     for (const Value* o : u.node->outputs())
-      if (o && !feeds_only(o, sink, slot, captured, budget)) return false;
+      if (o && !feeds_only(o, sink, slot, rw, budget)) return false;
   }
   return true;
 }
 
 // y [B, H, S, Dv] -> Transpose [0,2,1,3] -> Reshape [B, S, H·Dv]: the Reshape, when the
 // Transpose's other consumers only compute the Reshape's target shape.
-Node* match_merge(Value* y, int64_t heads, const CapturedNames& captured, std::vector<const Node*>& nodes) {
+Node* match_merge(Rewriter& rw, Value* y, int64_t heads, std::vector<const Node*>& nodes) {
   Node* t = sole_consumer(y);
   if (!is_onnx(t, "Transpose") || !interior(y) || t->attr_ints("perm") != std::vector<int64_t>{0, 2, 1, 3})
     return nullptr;
@@ -221,7 +221,7 @@ Node* match_merge(Value* y, int64_t heads, const CapturedNames& captured, std::v
     return nullptr;
   int budget = 32;
   for (const Use& u : ty->uses())
-    if (u.node != rs && (!is_onnx(u.node, "Shape") || !feeds_only(u.node->output(0), rs, 1, captured, &budget))) return nullptr;
+    if (u.node != rs && (!is_onnx(u.node, "Shape") || !feeds_only(u.node->output(0), rs, 1, rw, &budget))) return nullptr;
   nodes.push_back(t);
   nodes.push_back(rs);
   return rs;
@@ -229,14 +229,14 @@ Node* match_merge(Value* y, int64_t heads, const CapturedNames& captured, std::v
 
 // The head-split form: Q, K, V each from a split into the same number of heads, the output
 // into a merge. Rewrites m to take the unsplit inputs; returns the merge Reshape, or nullptr.
-Node* absorb_heads(Core& m, const CapturedNames& captured, int64_t* heads) {
+Node* absorb_heads(Rewriter& rw, Core& m, int64_t* heads) {
   const std::vector<int64_t> split{0, 2, 1, 3};
   const auto q = match_split(m.q, split);
   const auto k = match_split(m.k, m.k_transposed ? std::vector<int64_t>{0, 2, 3, 1} : split);
   const auto v = match_split(m.v, split);
   if (!q || !k || !v || k->heads != q->heads || v->heads != q->heads) return nullptr;
   std::vector<const Node*> nodes = m.nodes;
-  Node* merge = match_merge(m.out_matmul->output(0), q->heads, captured, nodes);
+  Node* merge = match_merge(rw, m.out_matmul->output(0), q->heads, nodes);
   if (!merge) return nullptr;
   for (const Split* s : {&*q, &*k, &*v}) {
     nodes.push_back(s->reshape);
@@ -251,12 +251,12 @@ Node* absorb_heads(Core& m, const CapturedNames& captured, int64_t* heads) {
   return merge;
 }
 
-void fuse(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* sm) {
+void fuse(PassContext& ctx, Graph& g, Node* sm) {
   std::optional<Core> m = match_core(ctx.model, sm);
   if (!m) return;
   int64_t heads = 0;
-  Node* merge = absorb_heads(*m, captured, &heads);
-  if (!none_captured(captured, m->nodes)) return;
+  Node* merge = absorb_heads(ctx.rw, *m, &heads);
+  if (!none_captured(ctx.rw, m->nodes)) return;
   Node* last = merge ? merge : m->out_matmul;
   Value* out = last->output(0);
   std::vector<Value*> inputs{m->q, m->k, m->v};
@@ -275,13 +275,12 @@ void fuse(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* sm) {
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     std::vector<NodeId> ids;
     g->for_each_node([&](Node* n) {
       if (is_onnx(n, "Softmax")) ids.push_back(n->id());
     });
     for (NodeId id : ids)
-      if (Node* n = g->find_node(id)) fuse(ctx, *g, captured, n);
+      if (Node* n = g->find_node(id)) fuse(ctx, *g, n);
   }
 }
 

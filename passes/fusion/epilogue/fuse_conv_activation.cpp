@@ -17,7 +17,7 @@ bool is_base(const Node* n) {
   return is_kiln(n, "FusedConv") && n->attr_string("activation", "").empty();
 }
 
-void fuse(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* conv) {
+void fuse(PassContext& ctx, Graph& g, Node* conv) {
   Value* y = conv->output(0);
   const Shape* ys = shape_of(y);
   if (conv->num_outputs() != 1 || !is_float_tensor(y) || !ys) return;
@@ -41,7 +41,7 @@ void fuse(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* conv)
   std::vector<const Node*> from{conv};
   if (add) from.push_back(add);
   if (act) from.insert(from.end(), act->nodes.begin(), act->nodes.end());
-  if (!none_captured(captured, from)) return;
+  if (!none_captured(ctx.rw, from)) return;
   Node* last = act ? act->nodes.back() : add;
   Value* out = last->output(0);
   std::vector<Value*> inputs{conv->input(0), conv->input(1), conv->input(2)};
@@ -61,13 +61,12 @@ void fuse(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* conv)
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     std::vector<NodeId> ids;
     g->for_each_node([&](Node* n) {
       if (is_base(n)) ids.push_back(n->id());
     });
     for (NodeId id : ids)
-      if (Node* n = g->find_node(id)) fuse(ctx, *g, captured, n);
+      if (Node* n = g->find_node(id)) fuse(ctx, *g, n);
   }
 }
 

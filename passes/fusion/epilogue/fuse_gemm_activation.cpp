@@ -71,7 +71,7 @@ Node* emit(PassContext& ctx, Graph& g, std::string_view op, Node* base, const st
 
 // Gemm -> [Add Z] -> [activation]. Z becomes C when the Gemm has none (C broadcasts to [M, N]
 // as Z did; beta then 1).
-void fuse_gemm(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* gemm) {
+void fuse_gemm(PassContext& ctx, Graph& g, Node* gemm) {
   Value* y = gemm->output(0);
   const Shape* ys = shape_of(y);
   if (gemm->num_outputs() != 1 || !is_float_tensor(y) || !ys || ys->rank() != 2) return;
@@ -88,7 +88,7 @@ void fuse_gemm(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* 
     }
   }
   const std::optional<ActivationMatch> act = match_activation(ctx.model, cur);
-  if ((adds.empty() && !act) || !none_captured(captured, replaced(gemm, adds, act))) return;
+  if ((adds.empty() && !act) || !none_captured(ctx.rw, replaced(gemm, adds, act))) return;
   Node* fused = emit(ctx, g, "FusedGemm", gemm, adds, act, {gemm->input(0), gemm->input(1), c});
   if (!adds.empty() && fused->attr_float("beta", 1.f) != 1.f) ctx.rw.set_attr(fused, Attribute::make_float("beta", 1.f));
   ctx.stats.add("fused_gemm");
@@ -97,7 +97,7 @@ void fuse_gemm(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* 
 
 // MatMul -> [Add bias] -> [Add residual] -> [activation], the two Adds in either order. The
 // residual may broadcast with the product either way: FusedMatMul broadcasts as the Add did.
-void fuse_matmul(PassContext& ctx, Graph& g, const CapturedNames& captured, Node* mm) {
+void fuse_matmul(PassContext& ctx, Graph& g, Node* mm) {
   Value* y = mm->output(0);
   const Shape* ys = shape_of(y);
   if (mm->num_outputs() != 1 || !is_float_tensor(y) || !ys) return;
@@ -123,7 +123,7 @@ void fuse_matmul(PassContext& ctx, Graph& g, const CapturedNames& captured, Node
     cur = a->output(0);
   }
   const std::optional<ActivationMatch> act = match_activation(ctx.model, cur);
-  if ((adds.empty() && !act) || !none_captured(captured, replaced(mm, adds, act))) return;
+  if ((adds.empty() && !act) || !none_captured(ctx.rw, replaced(mm, adds, act))) return;
   // FusedMatMul's bias is 1-D: a [1, ..., 1, N] constant is stored again as [N].
   if (new_bias && shape_of(bias)->rank() != 1) {
     Tensor t = *constant_of(bias);
@@ -139,7 +139,6 @@ void fuse_matmul(PassContext& ctx, Graph& g, const CapturedNames& captured, Node
 
 void run(PassContext& ctx) {
   for (Graph* g : ctx.rw.graphs()) {
-    const CapturedNames captured(*g);
     std::vector<NodeId> ids;
     g->for_each_node([&](Node* n) {
       if (is_gemm_base(n) || is_matmul_base(n)) ids.push_back(n->id());
@@ -148,9 +147,9 @@ void run(PassContext& ctx) {
       Node* n = g->find_node(id);
       if (!n) continue;
       if (is_gemm_base(n))
-        fuse_gemm(ctx, *g, captured, n);
+        fuse_gemm(ctx, *g, n);
       else
-        fuse_matmul(ctx, *g, captured, n);
+        fuse_matmul(ctx, *g, n);
     }
   }
 }
