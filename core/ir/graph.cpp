@@ -22,12 +22,14 @@ void Node::remove_input(size_t i) {
   for (size_t k = i; k < inputs_.size(); ++k)
     if (inputs_[k]) graph_->drop_use(inputs_[k], this, k);
   inputs_.erase(inputs_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (use_slot_.size() > i) use_slot_.erase(use_slot_.begin() + static_cast<std::ptrdiff_t>(i));
   for (size_t k = i; k < inputs_.size(); ++k)
     if (inputs_[k]) graph_->add_use(inputs_[k], this, k);
 }
 
 void Node::trim_inputs() {
   while (!inputs_.empty() && inputs_.back() == nullptr) inputs_.pop_back();
+  if (use_slot_.size() > inputs_.size()) use_slot_.resize(inputs_.size());
 }
 
 const Attribute* Node::attr(std::string_view n) const {
@@ -252,12 +254,23 @@ std::vector<Value*> Graph::captures() const {
 
 void Graph::add_use(Value* v, Node* n, size_t i) {
   if (v->graph_ != this) fail("internal: value '", v->name_, "' belongs to another graph");
+  if (n->use_slot_.size() <= i) n->use_slot_.resize(i + 1);
+  n->use_slot_[i] = static_cast<uint32_t>(v->uses_.size());
   v->uses_.push_back(Use{n, i});
 }
 
 void Graph::drop_use(Value* v, Node* n, size_t i) {
-  auto it = std::find(v->uses_.begin(), v->uses_.end(), Use{n, i});
-  if (it != v->uses_.end()) v->uses_.erase(it);
+  size_t pos = i < n->use_slot_.size() ? n->use_slot_[i] : v->uses_.size();
+  if (pos >= v->uses_.size() || !(v->uses_[pos] == Use{n, i})) {
+    auto it = std::find(v->uses_.begin(), v->uses_.end(), Use{n, i});
+    if (it == v->uses_.end()) return;
+    pos = static_cast<size_t>(it - v->uses_.begin());
+  }
+  // Swap with the last use: the order of a use list carries no meaning.
+  const Use last = v->uses_.back();
+  v->uses_[pos] = last;
+  last.node->use_slot_[last.index] = static_cast<uint32_t>(pos);
+  v->uses_.pop_back();
 }
 
 Node* Graph::add_node(std::string op_type, const std::vector<Value*>& inputs,

@@ -123,6 +123,9 @@ class Node {
   NodeId id_ = 0;
   Graph* graph_ = nullptr;
   std::vector<Value*> inputs_;
+  // use_slot_[i]: where this node's use of inputs_[i] sits in that value's use list, so dropping
+  // a use is O(1) even for a constant read by thousands of nodes.
+  std::vector<uint32_t> use_slot_;
   std::vector<Value*> outputs_;
   std::vector<Attribute> attrs_;
   std::list<std::unique_ptr<Node>>::iterator self_;

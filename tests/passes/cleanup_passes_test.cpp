@@ -2,7 +2,6 @@
 // pass, and big graphs are cleaned in time linear in their size.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -60,19 +59,16 @@ std::string big_model(int n) {
   return s + "}\n";
 }
 
-TEST(CleanupScale, BigGraphsInLinearTime) {
-  // 4,000 blocks are 36,000 nodes: a pass that scans the graph per node would take minutes.
+TEST(CleanupScale, BigGraphsFoldCompletely) {
+  // 4,000 blocks are 36,000 nodes (a pass that scans the graph per node would take minutes;
+  // timings are measured by tests/bench/bench_passes, not asserted here).
   constexpr int kBlocks = 4000;
   Model m = parse_model_text(big_model(kBlocks));
   PassManager pm;
   for (const char* id : kCleanupPasses) {
-    const auto t0 = std::chrono::steady_clock::now();
     const StepReport r = apply(m, pm, id);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // eliminate-dead-code, last, finds what the others left already gone.
     EXPECT_TRUE(r.changed || std::string(id) == "eliminate-dead-code") << id;
-    EXPECT_LT(s, 20.0) << id;
-    std::printf("%s: %.3f s\n", id, s);
   }
   // Left per block: the two Muls made one, and the Sub.
   EXPECT_EQ(m.graph->node_count(), 2u * kBlocks);

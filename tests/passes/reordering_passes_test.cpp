@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -161,12 +160,11 @@ Model large_model(int blocks) {
   return m;
 }
 
-// The passes' own time, without the pass manager's shape inference, sort and verification
-// around each (their cost is the framework's, and is linear on its own).
-TEST(ReorderingPasses, HundredThousandNodesInLinearTime) {
+// A 100,000-node graph: every block rewrites as on a small one (timings are measured by
+// tests/bench/bench_passes, not asserted here).
+TEST(ReorderingPasses, HundredThousandNodes) {
   Model m = large_model(11112);
   ASSERT_GE(m.graph->node_count(), 100000u);
-  double seconds = 0;
   for (const char* id : kPasses) {
     infer_shapes(m);
     const PassDef& def = pass(id);
@@ -174,12 +172,9 @@ TEST(ReorderingPasses, HundredThousandNodesInLinearTime) {
     Stats stats(def.info);
     Rewriter rw(m);
     PassContext ctx{m, rw, options, stats};
-    const auto start = std::chrono::steady_clock::now();
     def.run(ctx);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_TRUE(m.graph->topological_sort()) << id;
   }
-  EXPECT_LT(seconds, 6.0);
   EXPECT_TRUE(m.graph->verify().empty());
   // Every block's Transposes cancel; its Slice moves above Exp and the widening Cast.
   int transposes = 0, slices_after_reshape = 0;
