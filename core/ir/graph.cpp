@@ -540,7 +540,9 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
   for (const auto& n : nodes_) {
     // Built only for a message: making it for every node costs more than the checks.
     auto who = [&n] {
-      return "node '" + (n->name.empty() ? "#" + std::to_string(n->id_) : n->name) + "' (" + n->op_type + ")";
+      std::string s = "node '";
+      s += n->name.empty() ? "#" + std::to_string(n->id_) : n->name;
+      return s + "' (" + n->op_type + ")";
     };
     if (!ids.insert(n->id_).second) report(who() + " reuses id " + std::to_string(n->id_));
     if (n->op_type.empty()) report(who() + " has no op type");

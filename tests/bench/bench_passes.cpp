@@ -17,7 +17,9 @@ namespace {
 // One block, ~40 nodes, on a [1, C, 4, 4] activation.
 Value* block(ModelBuilder& b, Value* x, int i) {
   const int64_t c = 4;
-  const std::string p = "b" + std::to_string(i) + ".";
+  std::string p = std::to_string(i);
+  p.insert(p.begin(), 'b');
+  p += '.';
   Value* w = b.random_init(p + "w", {c, c, 3, 3});
   Value* y = b.conv(x, w, nullptr, {3, 3}, {1, 1}, {1, 1, 1, 1});
   y = b.batchnorm(y, b.random_uniform_init(p + "s", {c}, 0.5f, 1.5f), b.random_init(p + "bb", {c}),
