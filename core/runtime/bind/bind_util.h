@@ -2,6 +2,7 @@
 // Small pieces every binding family uses: a kernel that is a closure over attributes read at
 // compile time, the node label for error messages, the required-input check, and float16 /
 // bfloat16 storage for kernels that compute in float.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,35 @@ inline const RtTensor& need_input(KernelContext& ctx, size_t i, const std::strin
   const RtTensor* t = ctx.input(i);
   if (!t) fail(who, ": required input ", std::to_string(i), " is missing");
   return *t;
+}
+
+// Element-type sets an op accepts, and visit<Set>(dtype, who, f), which calls f with a value of
+// the C++ type for dtype (float16/bfloat16 are widened to float by the caller before this).
+constexpr unsigned kFloat = 1, kSigned = 2, kUnsigned = 4, kBool = 8;
+constexpr unsigned kInt = kSigned | kUnsigned, kNumeric = kFloat | kInt, kAll = kNumeric | kBool;
+
+template <unsigned Set, class F>
+void visit(DataType dt, const std::string& who, F&& f) {
+  if constexpr ((Set & kFloat) != 0) {
+    if (dt == DataType::Float32) return f(float{});
+    if (dt == DataType::Float64) return f(double{});
+  }
+  if constexpr ((Set & kSigned) != 0) {
+    if (dt == DataType::Int8) return f(int8_t{});
+    if (dt == DataType::Int16) return f(int16_t{});
+    if (dt == DataType::Int32) return f(int32_t{});
+    if (dt == DataType::Int64) return f(int64_t{});
+  }
+  if constexpr ((Set & kUnsigned) != 0) {
+    if (dt == DataType::UInt8) return f(uint8_t{});
+    if (dt == DataType::UInt16) return f(uint16_t{});
+    if (dt == DataType::UInt32) return f(uint32_t{});
+    if (dt == DataType::UInt64) return f(uint64_t{});
+  }
+  if constexpr ((Set & kBool) != 0) {
+    if (dt == DataType::Bool) return f(bool{});
+  }
+  fail_unsupported(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
 }
 
 using KernelFactory = std::function<std::unique_ptr<OpKernel>(const KernelInit&)>;

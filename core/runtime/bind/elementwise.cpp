@@ -31,33 +31,14 @@ std::string shape_str(const Dims& d) {
   return s + "]";
 }
 
-// Type sets an op accepts; kFloat includes float16/bfloat16, which compute as float.
-constexpr unsigned kFloat = 1, kSigned = 2, kUnsigned = 4, kBool = 8;
-constexpr unsigned kInt = kSigned | kUnsigned, kNumeric = kFloat | kInt, kAll = kNumeric | kBool;
-
-template <unsigned Set, class F>
-void visit(DataType dt, const std::string& who, F&& f) {
-  if constexpr ((Set & kFloat) != 0) {
-    if (dt == DataType::Float32) return f(float{});
-    if (dt == DataType::Float64) return f(double{});
-  }
-  if constexpr ((Set & kSigned) != 0) {
-    if (dt == DataType::Int8) return f(int8_t{});
-    if (dt == DataType::Int16) return f(int16_t{});
-    if (dt == DataType::Int32) return f(int32_t{});
-    if (dt == DataType::Int64) return f(int64_t{});
-  }
-  if constexpr ((Set & kUnsigned) != 0) {
-    if (dt == DataType::UInt8) return f(uint8_t{});
-    if (dt == DataType::UInt16) return f(uint16_t{});
-    if (dt == DataType::UInt32) return f(uint32_t{});
-    if (dt == DataType::UInt64) return f(uint64_t{});
-  }
-  if constexpr ((Set & kBool) != 0) {
-    if (dt == DataType::Bool) return f(bool{});
-  }
-  fail_unsupported(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
-}
+using bind::kAll;
+using bind::kBool;
+using bind::kFloat;
+using bind::kInt;
+using bind::kNumeric;
+using bind::kSigned;
+using bind::kUnsigned;
+using bind::visit;
 
 // ---- unary ----
 

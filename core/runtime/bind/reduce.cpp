@@ -33,26 +33,10 @@ void with_float_bridge(KernelContext& ctx, size_t out_index, const RtTensor& x0,
   narrow_from_float(yf, ctx.output(out_index, x0.dtype(), shape));
 }
 
-constexpr unsigned kFloat = 1, kInt = 2, kNumeric = kFloat | kInt;
-
-template <unsigned Set, class F>
-void visit(DataType dt, const std::string& who, F&& f) {
-  if constexpr ((Set & kFloat) != 0) {
-    if (dt == DataType::Float32) return f(float{});
-    if (dt == DataType::Float64) return f(double{});
-  }
-  if constexpr ((Set & kInt) != 0) {
-    if (dt == DataType::Int8) return f(int8_t{});
-    if (dt == DataType::Int16) return f(int16_t{});
-    if (dt == DataType::Int32) return f(int32_t{});
-    if (dt == DataType::Int64) return f(int64_t{});
-    if (dt == DataType::UInt8) return f(uint8_t{});
-    if (dt == DataType::UInt16) return f(uint16_t{});
-    if (dt == DataType::UInt32) return f(uint32_t{});
-    if (dt == DataType::UInt64) return f(uint64_t{});
-  }
-  fail_unsupported(who, ": input type ", std::string(dtype_name(dt)), " is not supported");
-}
+using bind::kFloat;
+using bind::kInt;
+using bind::kNumeric;
+using bind::visit;
 
 int64_t normalize_axis(int64_t axis, size_t rank, const std::string& who) {
   const auto r = static_cast<int64_t>(rank);
