@@ -4,50 +4,16 @@
 // step is checked numerically against the original model.
 #include <gtest/gtest.h>
 
-#include <iostream>
 #include <map>
 
-#include "core/onnx/onnx_import.h"
-#include "passes/framework/pass_manager.h"
+#include "tests/passes/sample_passes.h"
 
 namespace kiln::passes {
 namespace {
 
-int64_t count_op(const Model& m, std::string_view op, std::string_view domain = "") {
-  int64_t n = 0;
-  m.graph->for_each_node([&](const Node* node) {
-    if (node->op_type == op && (domain.empty() ? node->is_onnx_domain() : node->domain == domain)) ++n;
-  });
-  return n;
-}
-
-struct Result {
-  Model model;
-  std::map<std::string, StepReport> steps;  // by pass id
-};
-
-// Loads a sample and applies `passes` in order (options as JSON objects), each step checked
-// numerically on inputs of `shapes`.
-Result optimize(const std::string& sample, const std::vector<std::pair<std::string, Json>>& passes,
-                std::map<std::string, std::vector<int64_t>> shapes) {
-  Result r{load_model(std::string(KILN_SAMPLES_DIR) + "/" + sample + ".onnx"), {}};
-  ManagerOptions mo;
-  mo.verify_numerics = true;
-  mo.input_shapes = std::move(shapes);
-  PassManager pm(mo);
-  for (const auto& [id, options] : passes) {
-    const PassDef* def = PassRegistry::global().find(id);
-    EXPECT_NE(def, nullptr) << id;
-    if (!def) continue;
-    StepReport step = pm.apply(r.model, *def, def->info.parse_options(options));
-    if (step.changed) {
-      EXPECT_TRUE(step.numeric.ran && step.numeric.passed) << sample << ", " << id << ": " << step.numeric.detail;
-    }
-    std::cout << sample << ": " << id << " " << step.nodes_before << " -> " << step.nodes_after << " nodes\n";
-    r.steps[id] = std::move(step);
-  }
-  return r;
-}
+using testing::count_op;
+using testing::optimize_sample;
+using testing::SampleRun;
 
 Json kiln_ops() {
   Json j = Json::object();
@@ -56,7 +22,7 @@ Json kiln_ops() {
 }
 
 TEST(EpilogueFusionSamples, ResNetConvBlocksBecomeFusedConvs) {
-  Result r = optimize("resnet_mini",
+  SampleRun r = optimize_sample("resnet_mini",
                       {{"fuse-conv-batchnorm", Json::object()},
                        {"fuse-hardswish", kiln_ops()},
                        {"fuse-conv-activation", Json::object()}},
@@ -74,7 +40,7 @@ TEST(EpilogueFusionSamples, ResNetConvBlocksBecomeFusedConvs) {
 }
 
 TEST(EpilogueFusionSamples, MobileNetRelu6AndResidualsFuse) {
-  Result r = optimize("mobilenet_mini",
+  SampleRun r = optimize_sample("mobilenet_mini",
                       {{"fuse-conv-batchnorm", Json::object()}, {"fuse-conv-activation", Json::object()}},
                       {{"input", {2, 3, 64, 64}}});
   const StepReport& step = r.steps.at("fuse-conv-activation");
@@ -90,7 +56,7 @@ TEST(EpilogueFusionSamples, MobileNetRelu6AndResidualsFuse) {
 TEST(EpilogueFusionSamples, BertAttentionCoreCollapsesToOneNode) {
   const std::map<std::string, std::vector<int64_t>> shapes{{"hidden_states", {2, 5, 256}},
                                                            {"attention_mask", {2, 1, 1, 5}}};
-  Result r = optimize("bert_block", {{"fuse-attention", Json::object()}}, shapes);
+  SampleRun r = optimize_sample("bert_block", {{"fuse-attention", Json::object()}}, shapes);
   const StepReport& step = r.steps.at("fuse-attention");
   ASSERT_TRUE(step.changed);
   EXPECT_EQ(count_op(r.model, "Attention", "ai.kiln"), 1);
@@ -104,7 +70,7 @@ TEST(EpilogueFusionSamples, BertAttentionCoreCollapsesToOneNode) {
 TEST(EpilogueFusionSamples, BertProjectionsAbsorbBiasGeluAndResiduals) {
   const std::map<std::string, std::vector<int64_t>> shapes{{"hidden_states", {2, 5, 256}},
                                                            {"attention_mask", {2, 1, 1, 5}}};
-  Result r = optimize("bert_block",
+  SampleRun r = optimize_sample("bert_block",
                       {{"fuse-gelu", kiln_ops()}, {"fuse-attention", Json::object()}, {"fuse-gemm-activation", Json::object()}},
                       shapes);
   const StepReport& step = r.steps.at("fuse-gemm-activation");

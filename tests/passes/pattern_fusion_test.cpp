@@ -6,19 +6,10 @@
 
 #include <map>
 
-#include "core/onnx/onnx_import.h"
-#include "passes/framework/pass_manager.h"
+#include "tests/passes/sample_passes.h"
 
 namespace kiln::passes {
 namespace {
-
-int64_t count_op(const Model& m, std::string_view op, std::string_view domain = "") {
-  int64_t n = 0;
-  m.graph->for_each_node([&](const Node* node) {
-    if (node->op_type == op && (domain.empty() ? node->is_onnx_domain() : node->domain == domain)) ++n;
-  });
-  return n;
-}
 
 int64_t stat(const StepReport& step, const std::string& name) {
   for (const auto& [k, v] : step.stats)
@@ -32,32 +23,9 @@ Json options(bool allow_kiln_ops) {
   return j;
 }
 
-struct Outcome {
-  Model model;
-  std::map<std::string, StepReport> steps;  // by pass id
-};
-
-// Loads a sample and applies `passes` in order, each step checked numerically on inputs of
-// `shapes`.
-Outcome optimize(const std::string& sample, const std::vector<std::pair<std::string, Json>>& passes,
-             std::map<std::string, std::vector<int64_t>> shapes) {
-  Outcome r{load_model(std::string(KILN_SAMPLES_DIR) + "/" + sample + ".onnx"), {}};
-  ManagerOptions mo;
-  mo.verify_numerics = true;
-  mo.input_shapes = std::move(shapes);
-  PassManager pm(mo);
-  for (const auto& [id, opts] : passes) {
-    const PassDef* def = PassRegistry::global().find(id);
-    EXPECT_NE(def, nullptr) << id;
-    if (!def) continue;
-    StepReport step = pm.apply(r.model, *def, def->info.parse_options(opts));
-    if (step.changed) {
-      EXPECT_TRUE(step.numeric.ran && step.numeric.passed) << sample << ", " << id << ": " << step.numeric.detail;
-    }
-    r.steps[id] = std::move(step);
-  }
-  return r;
-}
+using testing::count_op;
+using testing::optimize_sample;
+using testing::SampleRun;
 
 const std::map<std::string, std::vector<int64_t>> kImage{{"input", {2, 3, 64, 64}}};
 const std::map<std::string, std::vector<int64_t>> kBert{{"hidden_states", {2, 5, 256}},
@@ -65,7 +33,7 @@ const std::map<std::string, std::vector<int64_t>> kBert{{"hidden_states", {2, 5,
 
 TEST(PatternFusionSamples, ResNetHardSwishesBecomeHardSwish) {
   // Opset 17: the standard op, no Kiln ops needed.
-  Outcome r = optimize("resnet_mini", {{"fuse-hardswish", options(false)}, {"fuse-hardsigmoid", Json::object()}}, kImage);
+  SampleRun r = optimize_sample("resnet_mini", {{"fuse-hardswish", options(false)}, {"fuse-hardsigmoid", Json::object()}}, kImage);
   const StepReport& step = r.steps.at("fuse-hardswish");
   EXPECT_EQ(stat(step, "fused"), 4);
   EXPECT_EQ(stat(step, "kiln_ops"), 0);
@@ -78,7 +46,7 @@ TEST(PatternFusionSamples, ResNetHardSwishesBecomeHardSwish) {
 }
 
 TEST(PatternFusionSamples, MobileNetRelu6IsNoHardActivation) {
-  Outcome r = optimize("mobilenet_mini",
+  SampleRun r = optimize_sample("mobilenet_mini",
                    {{"fuse-hardswish", options(true)}, {"fuse-hardsigmoid", Json::object()}, {"fuse-silu", options(true)}},
                    kImage);
   for (const auto& [id, step] : r.steps) EXPECT_FALSE(step.changed) << id;
@@ -86,7 +54,7 @@ TEST(PatternFusionSamples, MobileNetRelu6IsNoHardActivation) {
 }
 
 TEST(PatternFusionSamples, BertOpset14RefusesStandardOpsItLacks) {
-  Outcome r = optimize("bert_block", {{"fuse-layer-norm", options(false)}, {"fuse-gelu", options(false)}}, kBert);
+  SampleRun r = optimize_sample("bert_block", {{"fuse-layer-norm", options(false)}, {"fuse-gelu", options(false)}}, kBert);
   const StepReport& ln = r.steps.at("fuse-layer-norm");
   const StepReport& gelu = r.steps.at("fuse-gelu");
   EXPECT_FALSE(ln.changed);
@@ -96,7 +64,7 @@ TEST(PatternFusionSamples, BertOpset14RefusesStandardOpsItLacks) {
 }
 
 TEST(PatternFusionSamples, BertBlockReducesLikeOnnxRuntimeExtended) {
-  Outcome r = optimize("bert_block",
+  SampleRun r = optimize_sample("bert_block",
                    {{"fuse-layer-norm", options(true)},
                     {"fuse-gelu", options(true)},
                     {"fuse-skip-layer-norm", options(true)}},
