@@ -12,6 +12,7 @@
 #include "core/analysis/shape_inference.h"
 #include "core/ir/text_format.h"
 #include "passes/framework/pass_manager.h"
+#include "tests/passes/fixture_files.h"
 
 namespace kiln::passes {
 namespace {
@@ -29,32 +30,13 @@ const PassDef& pass(const std::string& id) {
   return *def;
 }
 
-std::string before_section(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  text = text.substr(text.find("--- before\n") + 11);
-  return text.substr(0, text.find("--- after"));
-}
-
-std::vector<fs::path> fixtures() {
-  std::vector<fs::path> out;
-  for (const char* id : kPasses) {
-    const fs::path dir = fs::path(KILN_TEST_DATA_DIR) / "passes" / id;
-    if (!fs::exists(dir)) continue;
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".txt" && e.path().filename().string().rfind("dont_", 0) != 0) out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<fs::path> fixtures() { return testing::fixture_files(kPasses, false); }
 
 class LinearFusionFixture : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(LinearFusionFixture, SecondRunChangesNothing) {
   const PassDef& def = pass(GetParam().parent_path().filename().string());
-  Model m = parse_model_text(before_section(GetParam()));
+  Model m = parse_model_text(testing::fixture_before(GetParam()));
   PassManager pm;
   ASSERT_TRUE(pm.apply(m, def, def.info.default_options()).changed) << GetParam();
   const std::string once = print_model(m);
