@@ -1,6 +1,7 @@
 #include "core/ir/graph.h"
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_set>
 
 #include "core/util/error.h"
@@ -101,7 +102,23 @@ std::vector<Graph*> Node::subgraphs() const {
   return out;
 }
 
+void Node::collect_captured_names(std::unordered_set<std::string>& out) const {
+  for_each_subgraph([&](const Graph* sub) {
+    for (const Value* v : sub->captures_) out.insert(v->name());
+    sub->collect_captured_names(out);
+  });
+}
+
 // ---------------------------------------------------------------- Graph
+
+void Graph::collect_captured_names(std::unordered_set<std::string>& out) const {
+  for (const auto& n : nodes_) n->collect_captured_names(out);
+}
+
+uint64_t Graph::next_walk_mark() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
 
 Graph::Graph() : id_counter_(std::make_shared<NodeId>(0)) {}
 Graph::~Graph() = default;
@@ -184,6 +201,7 @@ void Graph::set_initializer(Value* v, std::shared_ptr<const Tensor> t) {
 Value* Graph::add_capture(std::string name) {
   Value* v = new_value(std::move(name));
   v->capture_ = true;
+  captures_.push_back(v);
   return v;
 }
 
@@ -225,6 +243,7 @@ void Graph::remove_value(Value* v) {
   if (v->producer_ || !v->uses_.empty() || v->output_refs_ > 0)
     fail("cannot remove value '", v->name_, "': it is still produced or used");
   if (v->graph_input_) inputs_.erase(std::find(inputs_.begin(), inputs_.end(), v));
+  if (v->capture_) std::erase(captures_, v);
   if (v->initializer_) {
     initializer_order_[v->init_pos_] = nullptr;
     if (++init_tombstones_ * 2 > initializer_order_.size()) {
@@ -245,12 +264,6 @@ std::vector<Value*> Graph::initializers() const {
   return out;
 }
 
-std::vector<Value*> Graph::captures() const {
-  std::vector<Value*> out;
-  for (const auto& v : values_)
-    if (v->capture_) out.push_back(v.get());
-  return out;
-}
 
 void Graph::add_use(Value* v, Node* n, size_t i) {
   if (v->graph_ != this) fail("internal: value '", v->name_, "' belongs to another graph");
@@ -358,36 +371,53 @@ std::vector<Node*> Graph::nodes() const {
 
 size_t Graph::total_node_count() const {
   size_t c = nodes_.size();
-  for (const auto& n : nodes_)
-    for (Graph* g : n->subgraphs()) c += g->total_node_count();
+  for (const auto& n : nodes_) n->for_each_subgraph([&](const Graph* g) { c += g->total_node_count(); });
   return c;
 }
 
 bool Graph::topological_sort() {
-  // Kahn's algorithm over in-graph producers; ties broken by current position (stable).
-  std::unordered_map<const Node*, size_t> position;
-  std::vector<Node*> order = nodes();
-  for (size_t i = 0; i < order.size(); ++i) position[order[i]] = i;
-  std::vector<size_t> pending(order.size(), 0);
-  std::vector<std::vector<size_t>> consumers(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    std::unordered_set<size_t> deps;
+  std::vector<Node*> order;
+  order.reserve(nodes_.size());
+  for (const auto& n : nodes_) {
+    n->position_ = order.size();
+    order.push_back(n.get());
+  }
+  // Dependencies of node i: producers of its inputs and of what its subgraphs capture by name.
+  std::vector<size_t> deps;
+  auto collect_deps = [&](size_t i) {
+    deps.clear();
     for (Value* in : order[i]->inputs_)
-      if (in && in->producer_) deps.insert(position[in->producer_]);
-    // Captures of subgraphs are resolved by name in this scope: they are dependencies too.
-    std::function<void(const Graph&)> collect = [&](const Graph& g) {
+      if (in && in->producer_ && in->producer_->graph_ == this) deps.push_back(in->producer_->position_);
+    std::function<void(const Graph&)> captures = [&](const Graph& g) {
       for (const auto& v : g.values_) {
         if (!v->capture_) continue;
         Value* outer = find_value(v->name_);
-        if (outer && outer->producer_) deps.insert(position[outer->producer_]);
+        if (outer && outer->producer_) deps.push_back(outer->producer_->position_);
       }
-      for (const auto& n : g.nodes_)
-        for (Graph* sg : n->subgraphs()) collect(*sg);
+      for (const auto& n : g.nodes_) n->for_each_subgraph([&](const Graph* sg) { captures(*sg); });
     };
-    for (Graph* sg : order[i]->subgraphs()) collect(*sg);
-    deps.erase(i);
-    pending[i] = deps.size();
-    for (size_t d : deps) consumers[d].push_back(i);
+    order[i]->for_each_subgraph([&](const Graph* sg) { captures(*sg); });
+  };
+  // Most calls come after a pass that kept the order: check that first, in one cheap walk.
+  bool sorted_already = true;
+  for (size_t i = 0; i < order.size() && sorted_already; ++i) {
+    collect_deps(i);
+    for (size_t d : deps) sorted_already = sorted_already && d < i;
+  }
+  if (sorted_already) return true;
+
+  // Kahn's algorithm; ties broken by current position (stable).
+  std::vector<size_t> pending(order.size(), 0);
+  std::vector<std::vector<size_t>> consumers(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    collect_deps(i);
+    std::sort(deps.begin(), deps.end());
+    deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+    for (size_t d : deps) {
+      if (d == i) continue;
+      ++pending[i];
+      consumers[d].push_back(i);
+    }
   }
   // Min-heap on original position keeps the order stable.
   std::vector<size_t> ready;
@@ -433,6 +463,7 @@ void Graph::clone_into(Graph& dst) const {
     Value* d = dst.new_value(v->name_);
     d->initializer_ = v->initializer_;
     d->capture_ = v->capture_;
+    if (d->capture_) dst.captures_.push_back(d);
     copy_meta(v.get(), d);
     map[v.get()] = d;
   }
@@ -495,7 +526,9 @@ std::vector<std::string> Graph::verify() const {
 void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Graph*>& scopes,
                         const std::string& path) const {
   auto report = [&](std::string msg) { problems.push_back(path + ": " + msg); };
-  std::unordered_set<const Value*> defined;
+  // Values defined so far (inputs, initializers, captures, then each node's outputs in order)
+  // carry this walk's mark: no per-call hash set, which dominated optimizing large graphs.
+  const uint64_t defined = next_walk_mark();
   for (const auto& v : values_) {
     if (v->graph_ != this) report("value '" + v->name_ + "' has a wrong owner");
     auto it = by_name_.find(v->name_);
@@ -508,7 +541,7 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
     } else if (!v->graph_input_ && !v->initializer_ && !v->capture_) {
       report("value '" + v->name_ + "' is never defined (no producer, not an input or initializer)");
     } else {
-      defined.insert(v.get());
+      v->mark_ = defined;
     }
     for (const Use& u : v->uses_)
       if (!u.node || u.node->graph_ != this || u.node->input(u.index) != v.get())
@@ -520,6 +553,10 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
     }
   }
   if (by_name_.size() != values_.size()) report("name index and value list disagree");
+  if (by_id_.size() != nodes_.size()) report("node id index and node list disagree");
+  size_t capture_count = 0;
+  for (const auto& v : values_) capture_count += v->capture_ ? 1 : 0;
+  if (capture_count != captures_.size()) report("capture list and value list disagree");
   int output_refs = 0;
   for (Value* o : outputs_) {
     if (!o || o->graph_ != this) report("graph output from another graph");
@@ -529,22 +566,21 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
   for (const auto& v : values_) declared_refs += static_cast<size_t>(v->output_refs_);
   if (declared_refs != static_cast<size_t>(output_refs)) report("graph output reference counts are inconsistent");
 
-  // Looked up per node input; scanning each value's use list instead is quadratic in the uses
-  // of a value read by many nodes (a crafted 150 KB model took seconds).
-  auto use_hash = [](const Use& u) { return std::hash<const void*>()(u.node) ^ (u.index * 0x9e3779b97f4a7c15ull); };
-  std::unordered_set<Use, decltype(use_hash)> listed_uses(0, use_hash);
-  for (const auto& v : values_) listed_uses.insert(v->uses_.begin(), v->uses_.end());
-
-  std::unordered_set<NodeId> ids;
   scopes.push_back(this);
   for (const auto& n : nodes_) {
     // Built only for a message: making it for every node costs more than the checks.
     auto who = [&n] {
       std::string s = "node '";
-      s += n->name.empty() ? "#" + std::to_string(n->id_) : n->name;
+      if (n->name.empty()) {
+        s += '#';
+        s += std::to_string(n->id_);
+      } else {
+        s += n->name;
+      }
       return s + "' (" + n->op_type + ")";
     };
-    if (!ids.insert(n->id_).second) report(who() + " reuses id " + std::to_string(n->id_));
+    auto id = by_id_.find(n->id_);
+    if (id == by_id_.end() || id->second != n.get()) report(who() + " is missing from the id index or reuses an id");
     if (n->op_type.empty()) report(who() + " has no op type");
     for (size_t i = 0; i < n->inputs_.size(); ++i) {
       Value* in = n->inputs_[i];
@@ -553,20 +589,20 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
         report(who() + " input " + std::to_string(i) + " belongs to another graph");
         continue;
       }
-      if (!listed_uses.count(Use{n.get(), i}))
+      // The use slot says where in the value's use list this read is recorded.
+      const size_t slot = i < n->use_slot_.size() ? n->use_slot_[i] : in->uses_.size();
+      if (slot >= in->uses_.size() || !(in->uses_[slot] == Use{n.get(), i}))
         report(who() + " reads '" + in->name_ + "' but is not in its use list");
-      if (!defined.count(in)) {
-        if (in->producer_)
-          report(who() + " reads '" + in->name_ + "' before it is produced (cycle or bad order)");
-        // an undefined value is reported once, above
-      }
+      if (in->mark_ != defined && in->producer_)
+        report(who() + " reads '" + in->name_ + "' before it is produced (cycle or bad order)");
+      // an undefined value is reported once, above
     }
     for (size_t i = 0; i < n->outputs_.size(); ++i) {
       Value* out = n->outputs_[i];
       if (!out) continue;
       if (out->producer_ != n.get() || out->producer_index_ != i)
         report(who() + " output '" + out->name_ + "' does not name it as producer");
-      defined.insert(out);
+      out->mark_ = defined;
     }
     for (const Attribute& a : n->attrs_)
       for (size_t gi = 0; gi < a.graphs.size(); ++gi)
@@ -574,7 +610,7 @@ void Graph::verify_into(std::vector<std::string>& problems, std::vector<const Gr
   }
   scopes.pop_back();
   for (Value* o : outputs_)
-    if (o && !defined.count(o)) report("graph output '" + o->name_ + "' is never defined");
+    if (o && o->mark_ != defined) report("graph output '" + o->name_ + "' is never defined");
 }
 
 }  // namespace kiln

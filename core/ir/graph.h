@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/ir/attribute.h"
@@ -69,6 +70,9 @@ class Value {
   bool capture_ = false;
   int output_refs_ = 0;
   size_t init_pos_ = 0;  // index in the graph's initializer order
+  // Scratch for whole-graph walks (verify, sort): a walk stamps the values it has seen with its
+  // own mark, so it needs no hash set per call. Never carries meaning between calls.
+  mutable uint64_t mark_ = 0;
   std::list<std::unique_ptr<Value>>::iterator self_;
 };
 
@@ -106,6 +110,15 @@ class Node {
 
   // Subgraphs held by this node's attributes.
   std::vector<Graph*> subgraphs() const;
+  // The same without building a list: whole-graph walks call this for every node.
+  template <typename F>
+  void for_each_subgraph(F&& f) const {
+    for (const Attribute& a : attrs_)
+      for (const auto& g : a.graphs) f(g.get());
+  }
+  // Names this node's subgraphs (at any depth) read from enclosing scopes. Subgraphs read outer
+  // values by name, not through use lists, so such values look unused from their own graph.
+  void collect_captured_names(std::unordered_set<std::string>& out) const;
 
   std::string name;
   std::string op_type;
@@ -128,6 +141,7 @@ class Node {
   std::vector<uint32_t> use_slot_;
   std::vector<Value*> outputs_;
   std::vector<Attribute> attrs_;
+  mutable size_t position_ = 0;  // scratch: the node's index during a topological sort
   std::list<std::unique_ptr<Node>>::iterator self_;
 };
 
@@ -172,7 +186,7 @@ class Graph {
   const std::vector<Value*>& outputs() const { return outputs_; }
   // Initializers in model order.
   std::vector<Value*> initializers() const;
-  std::vector<Value*> captures() const;
+  const std::vector<Value*>& captures() const { return captures_; }
   size_t value_count() const { return values_.size(); }
   template <class F>
   void for_each_value(F&& f) const {
@@ -213,6 +227,11 @@ class Graph {
   // use (or captured), outputs defined; recursive into subgraphs. Returns problems found
   // ("" when none): each one line.
   std::vector<std::string> verify() const;
+  // Node::collect_captured_names over every node of this graph.
+  void collect_captured_names(std::unordered_set<std::string>& out) const;
+  // A fresh stamp for Value::mark_ (see there). verify() and topological_sort() use value and node
+  // scratch fields, so they must not run concurrently on the same graph.
+  static uint64_t next_walk_mark();
 
   NodeId next_node_id() const { return *id_counter_; }
 
@@ -233,6 +252,7 @@ class Graph {
   std::unordered_map<NodeId, Node*> by_id_;
   std::vector<Value*> inputs_;
   std::vector<Value*> outputs_;
+  std::vector<Value*> captures_;  // in the order they were added
   // Removed initializers leave a nullptr (compacted when they are half the list), so removing
   // many initializers stays linear.
   std::vector<Value*> initializer_order_;

@@ -6,18 +6,6 @@
 #include <unordered_set>
 
 namespace kiln {
-namespace {
-
-// Names a subgraph (and its own subgraphs) reads from outside itself.
-void collect_captures(const Graph& g, std::unordered_set<std::string>& names) {
-  for (const Value* c : g.captures()) names.insert(c->name());
-  g.for_each_node([&](const Node* n) {
-    for (const Graph* sub : n->subgraphs()) collect_captures(*sub, names);
-  });
-}
-
-}  // namespace
-
 ArenaLayout assign_offsets(const std::vector<Lifetime>& lifetimes) {
   ArenaLayout out;
   out.offsets.assign(lifetimes.size(), 0);
@@ -73,7 +61,7 @@ std::unordered_map<const Value*, size_t> last_uses(const std::vector<Node*>& ord
     for (const Value* v : n->inputs())
       if (v) last[v] = i;
     std::unordered_set<std::string> captured;
-    for (const Graph* sub : n->subgraphs()) collect_captures(*sub, captured);
+    n->collect_captured_names(captured);
     for (const std::string& name : captured)
       if (const Value* v = g->find_value(name)) last[v] = i;
   }

@@ -120,7 +120,7 @@ StepReport PassManager::apply(Model& model, const PassDef& pass, const Options& 
   }
   report.ms = elapsed_ms(t0);
   report.stats = total.items();
-  report.nodes_after = node_count(model);
+  report.nodes_after = report.changed ? node_count(model) : report.nodes_before;
   if (options_.verify_numerics && report.changed) report.numeric = check(model);
   return report;
 }

@@ -21,18 +21,9 @@ const char* kind_name(Change::Kind k) {
   return "?";
 }
 
-void collect_captures(const Graph& g, std::unordered_set<std::string>& names) {
-  for (const Value* c : g.captures()) names.insert(c->name());
-  g.for_each_node([&](Node* n) {
-    for (const Graph* sub : n->subgraphs()) collect_captures(*sub, names);
-  });
-}
-
 void collect_graphs(Graph* g, std::vector<Graph*>& out) {
   out.push_back(g);
-  g->for_each_node([&](Node* n) {
-    for (Graph* sub : n->subgraphs()) collect_graphs(sub, out);
-  });
+  g->for_each_node([&](Node* n) { n->for_each_subgraph([&](Graph* sub) { collect_graphs(sub, out); }); });
 }
 
 }  // namespace
@@ -58,12 +49,13 @@ Json ChangeLog::to_json(size_t max_entries) const {
 }
 
 std::vector<Graph*> Rewriter::graphs() const {
-  std::vector<Graph*> out;
-  collect_graphs(model_.graph.get(), out);
-  return out;
+  if (graphs_.empty()) collect_graphs(model_.graph.get(), graphs_);
+  return graphs_;
 }
 
 void Rewriter::record(Change c) {
+  // Any change may add or drop a subgraph (a node removed, a graph attribute set).
+  graphs_.clear();
   switch (c.kind) {
     case Change::Kind::AddNode: ++log_.nodes_added; break;
     case Change::Kind::RemoveNode: ++log_.nodes_removed; break;
@@ -185,9 +177,7 @@ bool Rewriter::is_captured(const Value* v) {
   auto it = captured_.find(g);
   if (it == captured_.end()) {
     std::unordered_set<std::string> names;
-    g->for_each_node([&](Node* n) {
-      for (const Graph* sub : n->subgraphs()) collect_captures(*sub, names);
-    });
+    g->collect_captured_names(names);
     it = captured_.emplace(g, std::move(names)).first;
   }
   return it->second.count(v->name()) > 0;

@@ -79,6 +79,9 @@ class Rewriter {
   Model& model_;
   ChangeLog log_;
   std::unordered_map<const Graph*, std::unordered_set<std::string>> captured_;
+  // graphs(), walked once and kept until the next change: every pass asks for it, and on a
+  // large model the walk costs as much as the pass.
+  mutable std::vector<Graph*> graphs_;
 };
 
 // Small queries every pass needs, kept here so the preconditions read the same everywhere.

@@ -6,6 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "core/builder/model_builder.h"
 #include "core/util/error.h"
@@ -53,39 +58,70 @@ Model make_graph(int blocks) {
   return b.take();
 }
 
+// Process CPU time: the growth ratios stay readable when other work shares the machine.
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
 }  // namespace
 }  // namespace kiln
 
-int main() {
+int main(int argc, char** argv) {
   using namespace kiln;
   try {
     const passes::Recipe recipe = passes::Recipe::builtin("kiln");
-    double prev_ms = 0;
+    double prev_ms = 0, prev_cpu = 0;
     int64_t prev_nodes = 0;
-    std::printf("%10s %10s %10s %12s %14s %10s\n", "nodes", "after", "blocks", "recipe ms", "us per node", "growth");
-    for (int blocks : {25, 250, 2500}) {
+    // Per step: total ms (all occurrences of a pass in the recipe) at each size, to show which
+    // step grows faster than the graph.
+    std::map<std::string, std::vector<double>> step_ms;
+    std::vector<std::string> step_order;
+    std::printf("%10s %10s %10s %12s %10s %14s %10s\n", "nodes", "after", "blocks", "recipe ms", "cpu ms", "us per node",
+                "growth");
+    // Sizes in blocks of ~36 nodes; given on the command line to profile one size.
+    std::vector<int> sizes = {25, 250, 2500};
+    if (argc > 1) {
+      sizes.clear();
+      for (int i = 1; i < argc; ++i) sizes.push_back(std::max(1, std::atoi(argv[i])));
+    }
+    for (size_t si = 0; si < sizes.size(); ++si) {
+      const int blocks = sizes[si];
       Model m = make_graph(blocks);
       const int64_t nodes = static_cast<int64_t>(m.graph->total_node_count());
       passes::PassManager pm;
       const auto t0 = std::chrono::steady_clock::now();
+      const double cpu0 = cpu_ms();
       passes::OptimizeReport r = pm.run(m, recipe);
+      const double cpu = cpu_ms() - cpu0;
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("%10lld %10lld %10d %12.1f %14.2f", static_cast<long long>(nodes), static_cast<long long>(r.nodes_after),
-                  blocks, ms, ms * 1000.0 / static_cast<double>(nodes));
+      std::printf("%10lld %10lld %10d %12.1f %10.1f %14.2f", static_cast<long long>(nodes),
+                  static_cast<long long>(r.nodes_after), blocks, ms, cpu, ms * 1000.0 / static_cast<double>(nodes));
       if (prev_ms > 0)
-        std::printf(" %9.1fx (nodes %.1fx)", ms / prev_ms, static_cast<double>(nodes) / static_cast<double>(prev_nodes));
+        std::printf(" %9.1fx (cpu %.1fx, nodes %.1fx)", ms / prev_ms, cpu / prev_cpu,
+                    static_cast<double>(nodes) / static_cast<double>(prev_nodes));
       std::printf("\n");
-      if (blocks == 2500) {
-        std::printf("slowest steps at %lld nodes:\n", static_cast<long long>(nodes));
-        std::vector<const passes::StepReport*> steps;
-        for (const auto& s : r.steps) steps.push_back(&s);
-        std::sort(steps.begin(), steps.end(), [](auto* a, auto* b) { return a->ms > b->ms; });
-        for (size_t i = 0; i < steps.size() && i < 8; ++i)
-          std::printf("  %-34s %9.1f ms\n", steps[i]->pass.c_str(), steps[i]->ms);
-        std::printf("goal: < 10000 ms at 100k nodes: %s\n", ms < 10000 ? "met" : "NOT met");
+      for (const auto& s : r.steps) {
+        std::vector<double>& t = step_ms[s.pass];
+        if (t.empty()) step_order.push_back(s.pass);
+        t.resize(sizes.size(), 0.0);
+        t[si] += s.ms;
       }
+      if (si + 1 == sizes.size()) std::printf("goal: < 10000 ms at 100k nodes: %s\n", ms < 10000 ? "met" : "NOT met");
       prev_ms = ms;
+      prev_cpu = cpu;
       prev_nodes = nodes;
+    }
+    std::sort(step_order.begin(), step_order.end(),
+              [&](const std::string& a, const std::string& b) { return step_ms[a].back() > step_ms[b].back(); });
+    std::printf("\nper step (ms at each size, growth per size step):\n");
+    for (const std::string& id : step_order) {
+      const std::vector<double>& t = step_ms[id];
+      std::printf("  %-34s", id.c_str());
+      for (size_t i = 0; i < t.size(); ++i) std::printf(" %9.1f", t[i]);
+      for (size_t i = 1; i < t.size(); ++i) std::printf("  %5.1fx", t[i - 1] > 0 ? t[i] / t[i - 1] : 0.0);
+      std::printf("\n");
     }
   } catch (const Error& e) {
     std::fprintf(stderr, "bench_passes: %s\n", e.what());
