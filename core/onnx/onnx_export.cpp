@@ -234,14 +234,13 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
   for (const Value* v : g.inputs()) value_info_to_proto(*v, *gp.add_input());
   // Before IR 4 every initializer of the main graph had to be a graph input too. (Not in bodies:
   // Loop and Scan bind body inputs by position.)
-  bool main_graph = deferred != nullptr;
-  if (main_graph && model_.ir_version < 4) {
-    for (const Value* v : g.initializers()) {
-      if (v->is_graph_input() || sparse_names.count(v->name())) continue;
-      onnx::ValueInfoProto* vi = gp.add_input();
-      vi->set_name(v->name());
-      onnx_io::value_type_to_proto(v->type, *vi->mutable_type());
-    }
+  // Such an initializer's declaration (a value_info entry) moves to its input entry, where a
+  // reader looks for it; written in both places, reading it back would drop one and the next
+  // export would differ.
+  const bool initializers_are_inputs = deferred != nullptr && model_.ir_version < 4;
+  if (initializers_are_inputs) {
+    for (const Value* v : g.initializers())
+      if (!v->is_graph_input() && !sparse_names.count(v->name())) value_info_to_proto(*v, *gp.add_input());
   }
   for (const Value* v : g.initializers()) {
     if (sparse_names.count(v->name())) continue;
@@ -257,6 +256,7 @@ void Exporter::export_graph(const Graph& g, onnx::GraphProto& gp, std::vector<De
   for (const Value* v : g.outputs()) value_info_to_proto(*v, *gp.add_output());
   g.for_each_value([&](const Value* v) {
     if (v->is_graph_input() || v->is_graph_output()) return;
+    if (initializers_are_inputs && v->initializer() && !sparse_names.count(v->name())) return;
     bool node_output = v->producer() != nullptr;
     if (v->has_value_info || (node_output && v->type.is_known())) value_info_to_proto(*v, *gp.add_value_info());
   });
