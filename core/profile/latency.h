@@ -58,7 +58,9 @@ struct LatencyResult {
   int per_node_iterations = 0;
   SampleStats observed;    // end-to-end ms of runs with the observer on
   SampleStats unobserved;  // the runs interleaved with them, observer off
-  double observer_overhead_pct = 0;
+  double observer_overhead_pct = 0;  // median of paired (observed - unobserved) run times, vs p50
+  double observer_ns_per_call = 0;   // the observer alone, timed in a tight loop
+  double observer_direct_pct = 0;    // ns per call x calls per run, vs the unobserved p50
   double node_sum_ms = 0;  // sum of the top-level nodes' mean times
   double node_sum_pct = 0; // node_sum_ms against the observed runs' mean
   std::vector<NodeTime> nodes;           // execution order, top-level nodes (bodies inside their node)
