@@ -179,12 +179,44 @@ NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inp
   std::map<std::string, size_t> index_b;
   for (size_t i = 0; i < ob.size(); ++i) index_b[sb.output_names()[i]] = i;
 
+  // For matching by provenance: A's nodes by id, with their execution position.
+  std::map<NodeId, std::pair<size_t, const Node*>> a_nodes;
+  {
+    size_t pos = 0;
+    for (const Node* n : sa.model().graph->nodes()) a_nodes[n->id()] = {pos++, n};
+  }
+  // A fused node computes what the last of the original nodes it replaced computed. Only nodes
+  // made from two or more originals are matched this way: those exist only in a model optimized
+  // in this process, whose ids are A's; ids of separately loaded files mean nothing to each other.
+  auto provenance_match = [&](const Node& n, size_t out) -> std::string {
+    if (n.provenance.size() < 2) return "";
+    const Node* last = nullptr;
+    size_t last_pos = 0;
+    for (NodeId id : n.provenance) {
+      auto it = a_nodes.find(id);
+      if (it == a_nodes.end()) return "";  // not A's id space
+      if (!last || it->second.first > last_pos) {
+        last = it->second.second;
+        last_pos = it->second.first;
+      }
+    }
+    const Value* v = last ? last->output(out) : nullptr;
+    return v ? v->name() : "";
+  };
+
   for (const Node* n : sb.model().graph->nodes()) {
-    for (const Value* v : n->outputs()) {
+    for (size_t out = 0; out < n->num_outputs(); ++out) {
+      const Value* v = n->output(out);
       if (!v) continue;
       auto ia = by_name_a.find(v->name());
       auto ib = index_b.find(v->name());
       if (ib == index_b.end()) continue;
+      std::string matched_by = "name";
+      if (ia == by_name_a.end()) {
+        const std::string other = provenance_match(*n, out);
+        ia = other.empty() ? by_name_a.end() : by_name_a.find(other);
+        matched_by = "provenance";
+      }
       if (ia == by_name_a.end()) {
         ++r.only_in_b;
         continue;
@@ -194,6 +226,8 @@ NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inp
       if (ta.dtype() == DataType::String || ta.shape() != tb.shape()) continue;
       NodeError e;
       e.value = v->name();
+      e.reference_value = ia->first;
+      e.matched_by = matched_by;
       e.node_id = n->id();
       e.node_name = n->name;
       e.op = op_label(*n);
@@ -306,6 +340,8 @@ Json NodeErrorReport::to_json() const {
   for (const NodeError& e : nodes) {
     Json n = Json::object();
     n["value"] = e.value;
+    n["reference_value"] = e.reference_value;
+    n["matched_by"] = e.matched_by;
     n["node_id"] = static_cast<int64_t>(e.node_id);
     n["node"] = e.node_name;
     n["op"] = e.op;

@@ -72,7 +72,9 @@ LabelAccuracy label_accuracy(const std::string& output, const std::vector<RtTens
                              const std::vector<int64_t>& labels);
 
 struct NodeError {
-  std::string value;  // the compared tensor's name
+  std::string value;            // the compared tensor's name in B
+  std::string reference_value;  // its counterpart in A
+  std::string matched_by;       // "name", or "provenance" for a fused node's output
   NodeId node_id = 0;
   std::string node_name, op;
   std::vector<NodeId> provenance;
@@ -92,7 +94,8 @@ struct NodeErrorReport {
 // every intermediate tensor (as Polygraphy's "mark all" does).
 Model with_intermediate_outputs(const Model& model);
 
-// Runs A and B with intermediates exposed on `inputs` and compares every value name they share.
+// Runs A and B with intermediates exposed on `inputs` and compares every value of B that has a
+// counterpart in A, in B's execution order.
 NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inputs, const SessionOptions& options,
                                double atol = 1e-5, double rtol = 1e-4);
 
