@@ -92,7 +92,9 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
       last_median = m;
     }
     if (n >= max_iters) {
-      r.stop_reason = "iteration cap (" + std::to_string(max_iters) + " runs) before the median was stable";
+      r.stop_reason = o.stable_pct < 0 ? "a fixed count of " + std::to_string(max_iters) + " runs"
+                                       : "iteration cap (" + std::to_string(max_iters) +
+                                             " runs) before the median was stable";
       break;
     }
     if (n >= std::max(1, o.min_iterations) && ms_since(budget_start) / 1000.0 >= o.max_seconds) {

@@ -26,7 +26,7 @@ struct LatencyOptions {
   int min_iterations = 10;
   int max_iterations = 200;
   double max_seconds = 3.0;  // budget for the end-to-end runs (warm-up excluded)
-  double stable_pct = 1.0;
+  double stable_pct = 1.0;  // < 0: never stop early (a fixed count of max_iterations runs)
   int check_every = 10;
   bool per_node = true;
   int per_node_iterations = 20;  // pairs of observed / unobserved runs

@@ -4,6 +4,8 @@
 
 #include "core/analysis/shape_inference.h"
 #include "core/builder/model_builder.h"
+#include "core/builder/sample_models.h"
+#include "passes/framework/pass_manager.h"
 
 namespace kiln::profile {
 namespace {
@@ -66,6 +68,29 @@ TEST(ProfileCompute, PerNodeFlopsRatesAndRooflineClass) {
   EXPECT_EQ(fast_mem.nodes[1].bound, "memory");
   // Without a bandwidth figure nothing is classified.
   EXPECT_EQ(analyze_compute(s.model(), lat, 2, peak, 0).nodes[0].bound, "unknown");
+}
+
+// Kiln's fused ops are costed as the op they replaced plus its epilogue, so an optimized model's
+// achieved GFLOP/s is comparable with the original's: fusion changes no multiply-accumulate.
+TEST(ProfileCompute, FusedModelHasTheOriginalsMacs) {
+  const Model original = make_resnet_mini();
+  Model fused = original.clone();
+  passes::PassManager pm;
+  passes::OptimizeReport rep = pm.run(fused, passes::Recipe::builtin("kiln"));
+  ASSERT_LT(rep.nodes_after, rep.nodes_before);
+  SessionOptions so;
+  so.input_shapes["input"] = {1, 3, 64, 64};
+  Session a(original, so), b(fused, so);
+  int kiln_nodes = 0;
+  b.model().graph->for_each_node([&](const Node* n) { kiln_nodes += n->domain == "ai.kiln"; });
+  ASSERT_GT(kiln_nodes, 0);
+  LatencyResult lat;
+  ComputeResult ca = analyze_compute(a.model(), lat, 1, MachinePeak{}, 0);
+  ComputeResult cb = analyze_compute(b.model(), lat, 1, MachinePeak{}, 0);
+  EXPECT_EQ(cb.nodes_unknown, 0);
+  EXPECT_EQ(cb.total_macs, ca.total_macs);
+  EXPECT_GT(cb.total_flops, 2 * cb.total_macs);  // bias, residual and activation epilogues counted
+  EXPECT_LE(cb.total_flops, ca.total_flops);     // batchnorms folded away
 }
 
 }  // namespace

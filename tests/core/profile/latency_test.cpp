@@ -37,7 +37,7 @@ TEST(ProfileLatency, EndToEndStopsAtTheIterationCap) {
   EXPECT_EQ(r.iterations, 3);
   EXPECT_EQ(r.end_to_end.count, 3u);
   EXPECT_FALSE(r.stable);
-  EXPECT_NE(r.stop_reason.find("iteration cap"), std::string::npos) << r.stop_reason;
+  EXPECT_NE(r.stop_reason.find("fixed count of 3 runs"), std::string::npos) << r.stop_reason;
   EXPECT_LE(r.end_to_end.min, r.end_to_end.p50);
   EXPECT_LE(r.end_to_end.p50, r.end_to_end.max);
   EXPECT_FALSE(r.per_node);
