@@ -69,11 +69,11 @@ void print_report(const Report& r) {
     std::printf("\nlatency: %lld runs, %s; first (cold) run %s ms\n", static_cast<long long>(lat->find("iterations")->as_int()),
                 lat->find("stop_reason")->as_string().c_str(), num(lat->find("first_run_ms"), "%.4g").c_str());
     if (const Json* pn = lat->find("per_node")) {
-      std::printf("per node (%lld observed runs interleaved with as many unobserved): observer overhead %s%% "
-                  "(paired runs; %s ns per call measured directly = %s%% of a run), node times sum to %s%% of end to "
-                  "end\n",
+      std::printf("per node: observer overhead %s%% of a run (%s ns per call, timed directly); paired runs with and "
+                  "without it (%lld each, interleaved) differ by %s%% at the median, which includes the machine's "
+                  "noise; node times sum to %s%% of end to end\n",
+                  num(pn->find("observer_direct_pct"), "%.3f").c_str(), num(pn->find("observer_ns_per_call"), "%.0f").c_str(),
                   static_cast<long long>(pn->find("iterations")->as_int()), num(pn->find("observer_overhead_pct"), "%+.2f").c_str(),
-                  num(pn->find("observer_ns_per_call"), "%.0f").c_str(), num(pn->find("observer_direct_pct"), "%.3f").c_str(),
                   num(pn->find("node_sum_pct_of_end_to_end"), "%.1f").c_str());
       std::printf("  %-28s %6s %10s %7s\n", "op type", "nodes", "ms", "%");
       size_t shown = 0;

@@ -15,6 +15,7 @@ StepRow row_from(const Report& r, size_t step, std::string name, bool changed, i
   row.changed = changed;
   row.nodes = nodes;
   row.p50_ms = r.card.p50_ms;
+  row.spread_ms = r.card.spread_ms;
   if (original_p50 && r.card.p50_ms && *original_p50 > 0)
     row.latency_change_pct = 100.0 * (*r.card.p50_ms - *original_p50) / *original_p50;
   row.peak_activation_bytes = r.card.peak_activation_bytes;
@@ -71,6 +72,7 @@ Json StepHistory::to_json() const {
     e["nodes"] = r.nodes;
     e["p50_ms"] = opt(r.p50_ms);
     e["latency_change_pct"] = opt(r.latency_change_pct);
+    e["spread_ms"] = opt(r.spread_ms);
     e["peak_activation_bytes"] = opt(r.peak_activation_bytes);
     e["weights_bytes"] = opt(r.weights_bytes);
     e["max_abs_error"] = opt(r.max_abs_error);
@@ -87,8 +89,8 @@ Json StepHistory::to_json() const {
 std::string StepHistory::table() const {
   std::string out;
   char buf[320];
-  std::snprintf(buf, sizeof buf, "%4s  %-30s %6s %10s %9s %14s %12s %12s %10s\n", "step", "pass", "nodes", "p50 ms",
-                "vs orig", "activations B", "weights B", "max abs err", "cosine");
+  std::snprintf(buf, sizeof buf, "%4s  %-44s %6s %10s %9s %9s %14s %12s %12s %10s\n", "step", "pass", "nodes",
+                "p50 ms", "spread", "vs orig", "activations B", "weights B", "max abs err", "cosine");
   out += buf;
   auto num = [](std::optional<double> v, const char* f) {
     if (!v) return std::string("-");
@@ -98,8 +100,8 @@ std::string StepHistory::table() const {
   };
   for (const StepRow& r : rows) {
     std::string name = r.name + (r.step > 0 && !r.changed ? " (no change)" : "");
-    std::snprintf(buf, sizeof buf, "%4zu  %-30s %6lld %10s %9s %14s %12s %12s %10s\n", r.step, name.c_str(),
-                  static_cast<long long>(r.nodes), num(r.p50_ms, "%.3f").c_str(),
+    std::snprintf(buf, sizeof buf, "%4zu  %-44s %6lld %10s %9s %9s %14s %12s %12s %10s\n", r.step, name.c_str(),
+                  static_cast<long long>(r.nodes), num(r.p50_ms, "%.3f").c_str(), num(r.spread_ms, "%.3f").c_str(),
                   num(r.latency_change_pct, "%+.1f%%").c_str(),
                   r.peak_activation_bytes ? std::to_string(*r.peak_activation_bytes).c_str() : "-",
                   r.weights_bytes ? std::to_string(*r.weights_bytes).c_str() : "-",

@@ -28,6 +28,7 @@ struct StepRow {
   bool changed = false;
   int64_t nodes = 0;
   std::optional<double> p50_ms, latency_change_pct;  // against the original
+  std::optional<double> spread_ms;  // p90 - p10 of this step's runs: changes within it are noise
   std::optional<int64_t> peak_activation_bytes, weights_bytes;
   std::optional<double> max_abs_error, min_cosine;
 };

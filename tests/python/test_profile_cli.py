@@ -13,6 +13,7 @@ from onnx import numpy_helper
 
 from kiln_testlib import finish, make_feeds, run_cli, sample_models
 
+SCHEMAS = Path(__file__).resolve().parents[2] / "resources" / "schemas"
 QUICK = ["--iters", "5", "--warmup", "1", "--node-iters", "3", "--time-budget", "2", "--samples", "2"]
 passed, failed = 0, 0
 
@@ -36,11 +37,25 @@ def load(path):
     return json.loads(Path(path).read_text())
 
 
+def validate(doc, schema_name, what):
+    """Validates against resources/schemas/<schema_name> with jsonschema when it is installed."""
+    try:
+        import jsonschema
+    except ImportError:
+        print(f"{what}: jsonschema not installed, schema not checked")
+        return
+    schema = json.loads((SCHEMAS / schema_name).read_text())
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+    check(not errors, f"{what}: schema {schema_name}: " + "; ".join(
+        f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:3]))
+
+
 def is_num_or_null(v):
     return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
 
 
 def check_report(rep, what, nodes=None):
+    validate(rep, "kiln-profile.schema.json", what)
     keys = list(rep)
     check(keys[:3] == ["version", "kind", "summary"], f"{what}: header order {keys[:3]}")
     check(rep["version"] == 1 and rep["kind"] == "kiln-profile", f"{what}: version/kind")
@@ -130,6 +145,7 @@ def main():
         check("latency p50" in r.stdout and "direction" in r.stdout, "compare prints a table")
         r = cli_json("compare", a_json, b_json, "--json")
         cj = json.loads(r.stdout)
+        validate(cj, "kiln-compare.schema.json", "compare --json")
         schema_ok = (cj.get("version") == 1 and cj.get("kind") == "kiln-compare" and isinstance(cj.get("rows"), list)
                      and all(isinstance(cj.get(k), int) for k in ("better", "worse", "same")))
         for row in cj.get("rows", []):
@@ -192,6 +208,8 @@ def main():
         cli_json("profile", sample, "--steps", "--iters", "3", "--warmup", "1", "--node-iters", "2", "--samples", "1",
                  "--no-sweep", "--no-energy", "--json", tmp / "steps.json")
         s = load(tmp / "steps.json")
+        for i, rep in enumerate(s["reports"]):
+            validate(rep, "kiln-profile.schema.json", f"step {i} report")
         check(s["kind"] == "kiln-step-history" and len(s["table"]) == len(s["reports"]) >= 2, "step history")
         check(s["table"][-1]["nodes"] < 65 and all(
             r["max_abs_error"] is None or r["max_abs_error"] < 1e-3 for r in s["table"]), "steps: fewer nodes, exact")
