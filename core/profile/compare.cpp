@@ -25,7 +25,7 @@ DeltaRow row(std::string metric, std::string unit, std::optional<double> a, std:
   if (*a != 0) r.delta_pct = 100.0 * *r.delta / std::fabs(*a);
   if (*r.delta == 0 || std::fabs(*r.delta) <= noise) {
     r.direction = "same";
-    if (*r.delta != 0) r.note = "within the reported spread";
+    if (*r.delta != 0) r.note = "within the noise";
     return r;
   }
   const bool lower = *r.delta < 0;
@@ -47,8 +47,11 @@ double throughput_noise(const Report& r) {
 
 std::string fmt(std::optional<double> v) {
   if (!v) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", *v);
+  char buf[40];
+  if (*v == std::floor(*v) && std::fabs(*v) < 1e15)
+    std::snprintf(buf, sizeof buf, "%.0f", *v);  // byte counts and batches print whole
+  else
+    std::snprintf(buf, sizeof buf, "%.6g", *v);
   return buf;
 }
 
@@ -67,7 +70,9 @@ std::vector<DeltaRow> compare_reports(const Report& a, const Report& b) {
   rows.push_back(row("file size", "bytes", d(ca.file_bytes), d(cb.file_bytes), Better::Lower));
   rows.push_back(row("weights", "bytes", d(ca.weights_bytes), d(cb.weights_bytes), Better::Lower));
   rows.push_back(row("peak activations", "bytes", d(ca.peak_activation_bytes), d(cb.peak_activation_bytes), Better::Lower));
-  rows.push_back(row("peak RSS", "bytes", d(ca.peak_rss_bytes), d(cb.peak_rss_bytes), Better::Lower));
+  // Resident memory moves by a few pages between identical runs (allocator and loader noise).
+  const double rss_noise = 0.01 * std::max(ca.peak_rss_bytes.value_or(0), cb.peak_rss_bytes.value_or(0));
+  rows.push_back(row("peak RSS", "bytes", d(ca.peak_rss_bytes), d(cb.peak_rss_bytes), Better::Lower, rss_noise));
   rows.push_back(row("energy", "J/inference", ca.joules_per_inference, cb.joules_per_inference, Better::Lower));
   rows.push_back(row("max abs error", "", ca.max_abs_error, cb.max_abs_error, Better::Lower));
   rows.push_back(row("min cosine", "", ca.min_cosine, cb.min_cosine, Better::Higher));
@@ -83,11 +88,12 @@ std::string delta_table(const std::vector<DeltaRow>& rows, const std::string& a_
                 "direction");
   out += buf;
   for (const DeltaRow& r : rows) {
-    std::string pct = r.delta_pct ? fmt(r.delta_pct) + "%" : "-";
+    char pct[32] = "-";
+    if (r.delta_pct) std::snprintf(pct, sizeof pct, "%+.1f%%", *r.delta_pct);
     std::string dir = r.direction;
     if (!r.note.empty()) dir += " (" + r.note + ")";
     std::snprintf(buf, sizeof buf, "%-18s %-13s %14s %14s %14s %9s  %s\n", r.metric.c_str(), r.unit.c_str(),
-                  fmt(r.a).c_str(), fmt(r.b).c_str(), fmt(r.delta).c_str(), pct.c_str(), dir.c_str());
+                  fmt(r.a).c_str(), fmt(r.b).c_str(), fmt(r.delta).c_str(), pct, dir.c_str());
     out += buf;
   }
   return out;

@@ -2,7 +2,8 @@
 // Two profile reports side by side: one row per measurable quality with both values, the change and
 // its direction. Whether a change is better or worse depends on the metric (lower latency is
 // better, higher throughput is better); a latency or throughput change within the larger of the two
-// reports' spreads is "same" (noise), every other metric is "same" only when equal.
+// reports' spreads is "same" (noise), as is a peak-RSS change under 1%; every other metric is
+// "same" only when equal.
 #include <optional>
 #include <string>
 #include <vector>

@@ -79,7 +79,7 @@ TEST(ProfileCompare, JsonHasOneRowPerMetricAndCounts) {
       EXPECT_NE(r.find(k), nullptr) << k;
   const std::string table = delta_table(rows, "a.json", "b.json");
   EXPECT_NE(table.find("latency p50"), std::string::npos);
-  EXPECT_NE(table.find("100%"), std::string::npos) << table;
+  EXPECT_NE(table.find("+100.0%"), std::string::npos) << table;
 }
 
 }  // namespace
