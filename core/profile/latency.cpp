@@ -10,6 +10,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "core/analysis/cost_model.h"
+#include "core/analysis/shape_inference.h"
 #include "core/util/error.h"
 
 namespace kiln::profile {
@@ -62,8 +64,25 @@ Json groups_json(const std::vector<GroupTime>& groups, bool original) {
 
 }  // namespace
 
+OriginalGraph original_graph(const Model& original, const std::map<std::string, std::vector<int64_t>>& input_shapes) {
+  OriginalGraph og{original.clone(), {}};
+  InferenceOptions io;
+  for (const auto& [name, dims] : input_shapes)
+    if (const Value* v = og.model.graph->find_value(name); v && v->is_graph_input()) io.input_shapes[name] = Shape::of(dims);
+  try {
+    infer_shapes(og.model, io);
+  } catch (const Error&) {
+    return og;  // names still serve; the split falls back to even
+  }
+  og.model.graph->for_each_node([&](const Node* n) {
+    NodeCost c = estimate_node_cost(*n);
+    if (c.known) og.flops[n->id()] = c.flops;
+  });
+  return og;
+}
+
 LatencyResult measure_latency(Session& session, const Sample& inputs, const LatencyOptions& o,
-                              const Graph* original) {
+                              const OriginalGraph* original) {
   LatencyResult r;
   session.set_observer(nullptr);
   for (int i = 0; i < std::max(1, o.warmup); ++i) {
@@ -177,7 +196,7 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
         r.unobserved.p50 > 0 ? 100.0 * per_call_ms * static_cast<double>(calls_per_run) / r.unobserved.p50 : 0.0;
   }
 
-  const Graph& names = original ? *original : g;
+  const Graph& names = original ? *original->model.graph : g;
   std::map<std::string, GroupTime> by_op, by_original;
   for (size_t i = 0; i < order.size(); ++i) {
     const Node& n = *order[i];
@@ -197,8 +216,27 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
     op.ms += t.mean_ms;
 
     std::vector<NodeId> prov = n.provenance.empty() ? std::vector<NodeId>{n.id()} : n.provenance;
-    const double share = t.mean_ms / static_cast<double>(prov.size());
-    for (NodeId id : prov) {
+    // Shares by FLOPs when every original node's cost is known and they sum to more than zero.
+    std::vector<double> weight(prov.size(), 1.0);
+    if (original && prov.size() > 1) {
+      double total = 0;
+      bool all_known = true;
+      for (size_t k = 0; k < prov.size(); ++k) {
+        auto it = original->flops.find(prov[k]);
+        if (it == original->flops.end()) {
+          all_known = false;
+          break;
+        }
+        weight[k] = static_cast<double>(it->second);
+        total += weight[k];
+      }
+      if (!all_known || total <= 0) std::fill(weight.begin(), weight.end(), 1.0);
+    }
+    double weight_sum = 0;
+    for (double w : weight) weight_sum += w;
+    for (size_t k = 0; k < prov.size(); ++k) {
+      const NodeId id = prov[k];
+      const double share = t.mean_ms * weight[k] / weight_sum;
       char key[24];
       std::snprintf(key, sizeof key, "%020llu", static_cast<unsigned long long>(id));  // sorts numerically
       GroupTime& og = by_original[key];
@@ -241,7 +279,9 @@ Json LatencyResult::to_json() const {
   pn["observer_direct_pct"] = observer_direct_pct;
   pn["node_sum_ms"] = node_sum_ms;
   pn["node_sum_pct_of_end_to_end"] = node_sum_pct;
-  pn["attribution"] = "a node made from several original nodes splits its time evenly between them";
+  pn["attribution"] =
+      "a node made from several original nodes splits its time between them in proportion to their FLOPs "
+      "(evenly when a cost is unknown)";
   Json nodes_j = Json::array();
   for (const NodeTime& t : nodes) {
     Json n = Json::object();

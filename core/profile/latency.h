@@ -6,11 +6,12 @@
 // Per node: runs with the Session's observer on, interleaved one for one with runs without it, so
 // the observer's overhead is measured on the same machine state rather than assumed. Node times are
 // aggregated per op type and per original node through provenance: a fused node's time is split
-// evenly between the original nodes it replaced (the split is stated; Kiln cannot know how the
-// fused kernel's time would have divided).
+// between the original nodes it replaced in proportion to their FLOPs (evenly when a cost is
+// unknown); the report states the rule, as Kiln cannot observe how a fused kernel's time divides.
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ir/graph.h"
@@ -70,9 +71,17 @@ struct LatencyResult {
   Json to_json() const;
 };
 
-// `original`: the graph the provenance ids refer to (for names); nullptr uses the session's own.
+// The model provenance ids refer to, for names and for splitting a fused node's time.
+struct OriginalGraph {
+  Model model;                                // a copy, shapes inferred for the profiled inputs
+  std::unordered_map<NodeId, int64_t> flops;  // the nodes whose cost is known
+};
+// Never throws on a model whose shapes cannot be inferred: costs are then simply unknown.
+OriginalGraph original_graph(const Model& original, const std::map<std::string, std::vector<int64_t>>& input_shapes);
+
+// `original`: what provenance refers to; nullptr when the session's model is itself the original.
 LatencyResult measure_latency(Session& session, const Sample& inputs, const LatencyOptions& options,
-                              const Graph* original = nullptr);
+                              const OriginalGraph* original = nullptr);
 
 // Restricts this process to its first `cores` allowed CPUs (sched_setaffinity). Returns a line
 // saying which; throws kiln::Error when the OS refuses or fewer are allowed.

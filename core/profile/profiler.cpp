@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/profile/accuracy.h"
 #include "core/profile/compute.h"
@@ -46,7 +47,7 @@ std::string backend_name(Backend backend) {
 }
 
 Report profile_model(const Model& model, const std::string& label, const Model* reference,
-                     const std::string& reference_label, const ProfileOptions& o, const Graph* original) {
+                     const std::string& reference_label, const ProfileOptions& o, const Model* original) {
   check_backend(o.session.backend);
   Report rep;
   rep.model = label;
@@ -78,7 +79,9 @@ Report profile_model(const Model& model, const std::string& label, const Model* 
   if (o.samples.empty()) inputs = random_sample(*session.model().graph, so.input_shapes, o.seed);
 
   // Latency first, on a quiet process: nothing else of the profile has allocated yet.
-  LatencyResult lat = measure_latency(session, inputs, o.latency, original ? original : model.graph.get());
+  std::optional<OriginalGraph> og;
+  if (original) og = original_graph(*original, so.input_shapes);
+  LatencyResult lat = measure_latency(session, inputs, o.latency, og ? &*og : nullptr);
   MemoryReport mem = memory_report(model, session);
   mem.peak_rss_bytes = peak_rss_bytes();
   mem.peak_rss_how = rss_reset ? "VmHWM of this process, reset before compiling the model (includes the weights)"

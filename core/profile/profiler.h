@@ -35,10 +35,10 @@ struct ProfileOptions {
 void check_backend(Backend backend);
 std::string backend_name(Backend backend);
 
-// `label`: how the report names the model. `original`: the graph provenance ids refer to, for
-// per-original-node names (nullptr: the model's own).
+// `label`: how the report names the model. `original`: the model provenance ids refer to, for
+// per-original-node names and time shares (nullptr: the model is its own original).
 Report profile_model(const Model& model, const std::string& label, const Model* reference,
                      const std::string& reference_label, const ProfileOptions& options,
-                     const Graph* original = nullptr);
+                     const Model* original = nullptr);
 
 }  // namespace kiln::profile

@@ -47,7 +47,7 @@ StepHistory profile_steps(const Model& original, const std::string& label, const
     const std::string step_label = label + " after step " + std::to_string(i + 1) + " (" + steps[i].name + ")";
     Report r;
     if (changed) {
-      r = profile_model(current, step_label, &original, label, options, original.graph.get());
+      r = profile_model(current, step_label, &original, label, options, &original);
     } else {
       r = h.reports.back();
       r.model = step_label;

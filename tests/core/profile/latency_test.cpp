@@ -77,7 +77,7 @@ TEST(ProfileLatency, PerNodeCoversEveryNodeOnceAndGroupsByOp) {
   EXPECT_EQ(r.unobserved.count, 2u);
 }
 
-TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplaced) {
+TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplacedByFlops) {
   const Model original = make_resnet_mini();
   Model fused = original.clone();
   passes::PassManager pm;
@@ -87,7 +87,8 @@ TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplaced) {
   ASSERT_LT(fused.graph->node_count(), original.graph->node_count());
 
   Session s(fused, batch1());
-  LatencyResult r = measure_latency(s, random_sample(*fused.graph, batch1().input_shapes, 0), quick(), original.graph.get());
+  const OriginalGraph og = original_graph(original, batch1().input_shapes);
+  LatencyResult r = measure_latency(s, random_sample(*fused.graph, batch1().input_shapes, 0), quick(), &og);
   ASSERT_TRUE(r.per_node);
 
   std::map<std::string, const GroupTime*> by_id;
@@ -103,7 +104,12 @@ TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplaced) {
     if (t.provenance.size() < 2) continue;
     ++fused_nodes;
     // Every original node of a fused node is listed with its own name and op type from the
-    // original graph, and each gets an equal share.
+    // original graph, and gets a share of the fused node's time in proportion to its FLOPs.
+    double flops_sum = 0;
+    for (NodeId id : t.provenance) {
+      ASSERT_TRUE(og.flops.count(id)) << "cost of original node " << id;
+      flops_sum += static_cast<double>(og.flops.at(id));
+    }
     std::set<std::string> ops;
     for (NodeId id : t.provenance) {
       auto it = by_id.find(std::to_string(id));
@@ -112,7 +118,7 @@ TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplaced) {
       ASSERT_NE(on, nullptr);
       EXPECT_EQ(it->second->name, on->name);
       EXPECT_EQ(it->second->op, on->op_type);
-      EXPECT_NEAR(it->second->ms, t.mean_ms / static_cast<double>(t.provenance.size()), 1e-12);
+      EXPECT_NEAR(it->second->ms, t.mean_ms * static_cast<double>(og.flops.at(id)) / flops_sum, 1e-12);
       ops.insert(on->op_type);
     }
     EXPECT_TRUE(ops.count("Conv") && ops.count("BatchNormalization")) << t.name;
@@ -120,6 +126,20 @@ TEST(ProfileLatency, FusedNodeTimeIsSplitOverTheOriginalNodesItReplaced) {
   EXPECT_EQ(fused_nodes, 10);  // resnet_mini has ten Conv + BatchNormalization pairs
   // Original nodes absent from the fused model (the batchnorms) still appear, through provenance.
   EXPECT_GT(r.by_original.size(), r.nodes.size());
+}
+
+TEST(ProfileLatency, OriginalGraphCostsFollowTheProfiledShapes) {
+  const Model original = make_resnet_mini();  // batch is symbolic in the file
+  const OriginalGraph b1 = original_graph(original, batch1().input_shapes);
+  const OriginalGraph b2 = original_graph(original, {{"input", {2, 3, 64, 64}}});
+  const Node* conv = nullptr;
+  original.graph->for_each_node([&](const Node* n) {
+    if (!conv && n->op_type == "Conv") conv = n;
+  });
+  ASSERT_NE(conv, nullptr);
+  ASSERT_TRUE(b1.flops.count(conv->id()) && b2.flops.count(conv->id()));
+  EXPECT_GT(b1.flops.at(conv->id()), 0);
+  EXPECT_EQ(b2.flops.at(conv->id()), 2 * b1.flops.at(conv->id()));
 }
 
 }  // namespace
