@@ -115,14 +115,14 @@ Report profile_model(const Model& model, const std::string& label, const Model* 
   if (o.energy) {
     en = measure_energy([&] { session.run(inputs); }, o.energy_seconds, o.session.backend);
   } else {
-    en.reason = "not measured (turned off for this run)";
+    en.reason = "not measured (--no-energy)";
   }
   card.energy_available = en.available;
   if (en.available) {
     card.joules_per_inference = en.joules_per_inference;
     card.energy_note = en.caveat;
   } else {
-    card.energy_note = "not available: " + en.reason;
+    card.energy_note = o.energy ? "not available: " + en.reason : en.reason;
   }
   rep.sections["energy"] = en.to_json();
 
