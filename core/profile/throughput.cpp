@@ -1,5 +1,7 @@
 #include "core/profile/throughput.h"
 
+#include <optional>
+
 #include "core/profile/inputs.h"
 #include "core/util/error.h"
 
@@ -25,19 +27,31 @@ ThroughputResult sweep_batches(const Model& model, const SessionOptions& base,
     p.batch = b;
     SessionOptions so = base;
     so.input_shapes = resolve_input_shapes(*model.graph, given_shapes, r.batched_inputs.empty() ? 0 : b).shapes;
-    Session s(model, so);
-    Sample inputs = random_sample(*s.model().graph, so.input_shapes, o.seed);
-    if (const MemoryPlan* plan = s.plan()) {
-      p.memory_bytes = static_cast<int64_t>(plan->peak_bytes);
-      for (const auto& [name, t] : inputs) p.memory_bytes += static_cast<int64_t>(t.nbytes());
-    }
-    if (o.memory_bound_bytes > 0 && p.memory_bytes > o.memory_bound_bytes) {
-      p.stopped = "planned memory " + std::to_string(p.memory_bytes) + " bytes is over the bound of " +
-                  std::to_string(o.memory_bound_bytes);
+    std::optional<Session> s;
+    Sample inputs;
+    LatencyResult l;
+    try {
+      s.emplace(model, so);
+      inputs = random_sample(*s->model().graph, so.input_shapes, o.seed);
+      if (const MemoryPlan* plan = s->plan()) {
+        p.memory_bytes = static_cast<int64_t>(plan->peak_bytes);
+        for (const auto& [name, t] : inputs) p.memory_bytes += static_cast<int64_t>(t.nbytes());
+      }
+      if (o.memory_bound_bytes > 0 && p.memory_bytes > o.memory_bound_bytes) {
+        p.stopped = "planned memory " + std::to_string(p.memory_bytes) + " bytes is over the bound of " +
+                    std::to_string(o.memory_bound_bytes);
+        r.points.push_back(std::move(p));
+        break;
+      }
+      l = measure_latency(*s, inputs, lat);
+    } catch (const Error& e) {
+      // A dim 0 of size 1 is not always a batch (it may broadcast against another input): a batch
+      // the model cannot take ends the sweep, with the reason, and keeps what was measured.
+      if (b == batches.front()) throw;
+      p.stopped = "batch " + std::to_string(b) + " does not run: " + e.what();
       r.points.push_back(std::move(p));
       break;
     }
-    LatencyResult l = measure_latency(s, inputs, lat);
     p.ran = true;
     p.latency_ms = l.end_to_end;
     p.inferences_per_s = l.end_to_end.p50 > 0 ? static_cast<double>(b) * 1000.0 / l.end_to_end.p50 : 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/builder/model_builder.h"
 #include "core/builder/sample_models.h"
 
 namespace kiln::profile {
@@ -54,6 +55,22 @@ TEST(ProfileThroughput, LatencyBoundBelowAnyRunLeavesNoBestBatch) {
   ASSERT_EQ(r.points.size(), 1u);  // batch 1 is already over: the sweep stops there
   EXPECT_FALSE(r.best.has_value());
   EXPECT_TRUE(r.to_json().find("best_batch")->is_null());
+}
+
+TEST(ProfileThroughput, ABroadcastDimIsNotABatch) {
+  // x's dim 0 is 1 but broadcasts against y's 3: batch 2 cannot run, and the sweep says so.
+  ModelBuilder b;
+  Value* x = b.input("x", DataType::Float32, std::vector<int64_t>{1, 4});
+  Value* y = b.input("y", DataType::Float32, std::vector<int64_t>{3, 4});
+  b.output(b.op("Add", {x, y}));
+  Model m = b.take();
+  ThroughputResult r = sweep_batches(m, {}, {}, quick({1, 2, 4}));
+  ASSERT_EQ(r.points.size(), 2u);
+  EXPECT_TRUE(r.points[0].ran);
+  EXPECT_FALSE(r.points[1].ran);
+  EXPECT_NE(r.points[1].stopped.find("batch 2 does not run"), std::string::npos) << r.points[1].stopped;
+  ASSERT_TRUE(r.best.has_value());
+  EXPECT_EQ(r.points[*r.best].batch, 1);
 }
 
 }  // namespace
