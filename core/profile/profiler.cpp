@@ -129,7 +129,8 @@ Report profile_model(const Model& model, const std::string& label, const Model* 
   if (o.throughput) {
     ThroughputOptions sw = o.sweep;
     sw.seed = o.seed;
-    ThroughputResult t = sweep_batches(model, o.session, o.session.input_shapes, sw);
+    // Given samples fix the other dims (a sequence length, an image size); the sweep keeps them.
+    ThroughputResult t = sweep_batches(model, o.session, o.samples.empty() ? o.session.input_shapes : so.input_shapes, sw);
     if (t.best) {
       card.best_batch = t.points[*t.best].batch;
       card.inferences_per_s = t.points[*t.best].inferences_per_s;
