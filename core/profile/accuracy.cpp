@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <set>
 #include <unordered_set>
 
 #include "core/util/error.h"
@@ -204,6 +205,33 @@ NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inp
     return v ? v->name() : "";
   };
 
+  // For matching by consumer: A's nodes by name (names used once only).
+  std::map<std::string, const Node*> a_by_name;
+  std::set<std::string> a_dup;
+  for (const Node* n : sa.model().graph->nodes()) {
+    if (n->name.empty()) continue;
+    if (!a_by_name.emplace(n->name, n).second) a_dup.insert(n->name);
+  }
+  for (const std::string& d : a_dup) a_by_name.erase(d);
+  // A value renamed by a rewrite (a fused node's output, in a model loaded from a file, where
+  // provenance is not kept) is still what an unchanged consumer reads: the input in the same slot
+  // of A's node of that name, when that node has the same op type and input count. Graph outputs
+  // match by position.
+  const size_t b_outputs = b.graph->outputs().size();
+  auto consumer_match = [&](const Value& v) -> std::string {
+    for (size_t i = 0; i < b_outputs && i < a.graph->outputs().size(); ++i)
+      if (sb.output_names()[i] == v.name()) return sa.output_names()[i];
+    for (const Use& u : v.uses()) {
+      auto it = a_by_name.find(u.node->name);
+      if (u.node->name.empty() || it == a_by_name.end()) continue;
+      const Node& an = *it->second;
+      if (an.op_type != u.node->op_type || an.domain != u.node->domain || an.num_inputs() != u.node->num_inputs())
+        continue;
+      if (const Value* av = an.input(u.index)) return av->name();
+    }
+    return "";
+  };
+
   for (const Node* n : sb.model().graph->nodes()) {
     for (size_t out = 0; out < n->num_outputs(); ++out) {
       const Value* v = n->output(out);
@@ -216,6 +244,11 @@ NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inp
         const std::string other = provenance_match(*n, out);
         ia = other.empty() ? by_name_a.end() : by_name_a.find(other);
         matched_by = "provenance";
+      }
+      if (ia == by_name_a.end()) {
+        const std::string other = consumer_match(*v);
+        ia = other.empty() ? by_name_a.end() : by_name_a.find(other);
+        matched_by = "consumer";
       }
       if (ia == by_name_a.end()) {
         ++r.only_in_b;

@@ -74,7 +74,7 @@ LabelAccuracy label_accuracy(const std::string& output, const std::vector<RtTens
 struct NodeError {
   std::string value;            // the compared tensor's name in B
   std::string reference_value;  // its counterpart in A
-  std::string matched_by;       // "name", or "provenance" for a fused node's output
+  std::string matched_by;       // "name"; "provenance" or "consumer" for a renamed (fused) output
   NodeId node_id = 0;
   std::string node_name, op;
   std::vector<NodeId> provenance;

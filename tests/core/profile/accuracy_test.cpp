@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "core/builder/sample_models.h"
+#include "core/onnx/onnx_export.h"
+#include "core/onnx/onnx_import.h"
 #include "core/profile/inputs.h"
 #include "core/util/error.h"
 #include "passes/framework/pass_manager.h"
@@ -157,6 +159,37 @@ TEST(ProfileAccuracy, ExactFusionIsZeroIshAndPerturbedFusedModelIsLocalized) {
   EXPECT_EQ(first.node_name, target);
   EXPECT_GE(first.provenance.size(), 2u);  // conv + batchnorm
   EXPECT_EQ(first.matched_by, "provenance");  // the fused output has a new name
+}
+
+TEST(ProfileAccuracy, FusedModelFromAFileIsMatchedThroughConsumers) {
+  // Through a file, provenance is gone and fused outputs have new names: matching falls back to
+  // the unchanged nodes that read them.
+  Model a = make_resnet_mini();
+  Model opt = a.clone();
+  passes::PassManager pm;
+  pm.run(opt, passes::Recipe::builtin("kiln"));
+  const std::string bytes = serialize_model(opt);
+  Model b = load_model_from_bytes(bytes.data(), bytes.size(), "optimized");
+  Sample in = random_sample(*a.graph, batch1().input_shapes, 5);
+
+  NodeErrorReport exact = localize_error(a, b, in, batch1());
+  EXPECT_FALSE(exact.first_exceeding.has_value());
+  int by_consumer = 0;
+  for (const NodeError& e : exact.nodes) by_consumer += e.matched_by == "consumer";
+  EXPECT_GT(by_consumer, 0);
+
+  // Perturb the first fused conv whose output only a consumer can match.
+  std::string target;
+  for (const NodeError& e : exact.nodes)
+    if (e.matched_by == "consumer" && e.op == "ai.kiln::FusedConv") {
+      target = e.node_name;
+      break;
+    }
+  ASSERT_FALSE(target.empty());
+  perturb_weights(b, target, 1.05f);
+  NodeErrorReport off = localize_error(a, b, in, batch1());
+  ASSERT_TRUE(off.first_exceeding.has_value());
+  EXPECT_EQ(off.nodes[*off.first_exceeding].node_name, target);
 }
 
 TEST(ProfileAccuracy, IntermediateOutputsExposeEveryNodeOutput) {
