@@ -144,7 +144,10 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
   std::function<void(const Node&, bool)> observer = [&events](const Node& n, bool start) {
     events.push_back({&n, start, Clock::now()});
   };
+  const auto per_node_start = Clock::now();
   for (int it = 0; it < o.per_node_iterations; ++it) {
+    // The same time budget as the end-to-end runs, but at least two pairs for a median.
+    if (it >= 2 && ms_since(per_node_start) / 1000.0 >= o.max_seconds) break;
     session.set_observer(nullptr);
     auto t0 = Clock::now();
     session.run(inputs);
@@ -174,7 +177,7 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
   session.set_observer(nullptr);
 
   r.per_node = true;
-  r.per_node_iterations = o.per_node_iterations;
+  r.per_node_iterations = static_cast<int>(with.size());
   r.observed = summarize(with);
   r.unobserved = summarize(without);
   // Paired differences cancel the drift of a shared machine better than two separate medians.

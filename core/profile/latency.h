@@ -30,7 +30,7 @@ struct LatencyOptions {
   double stable_pct = 1.0;  // < 0: never stop early (a fixed count of max_iterations runs)
   int check_every = 10;
   bool per_node = true;
-  int per_node_iterations = 20;  // pairs of observed / unobserved runs
+  int per_node_iterations = 20;  // pairs of observed / unobserved runs (within max_seconds too)
 };
 
 struct NodeTime {
