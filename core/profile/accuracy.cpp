@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/profile/provenance.h"
 #include "core/util/error.h"
 
 namespace kiln::profile {
@@ -186,11 +187,12 @@ NodeErrorReport localize_error(const Model& a, const Model& b, const Sample& inp
     size_t pos = 0;
     for (const Node* n : sa.model().graph->nodes()) a_nodes[n->id()] = {pos++, n};
   }
-  // A fused node computes what the last of the original nodes it replaced computed. Only nodes
-  // made from two or more originals are matched this way: those exist only in a model optimized
-  // in this process, whose ids are A's; ids of separately loaded files mean nothing to each other.
+  // A fused node computes what the last of the original nodes it replaced computed. Used only
+  // when B's provenance is in A's id space (made in this process, or written by Kiln into an
+  // optimized file of A), and only for nodes made from two or more originals.
+  const bool provenance_usable = provenance_fits(b, a);
   auto provenance_match = [&](const Node& n, size_t out) -> std::string {
-    if (n.provenance.size() < 2) return "";
+    if (!provenance_usable || n.provenance.size() < 2) return "";
     const Node* last = nullptr;
     size_t last_pos = 0;
     for (NodeId id : n.provenance) {

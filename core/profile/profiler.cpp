@@ -8,6 +8,7 @@
 #include "core/profile/compute.h"
 #include "core/profile/energy.h"
 #include "core/profile/memory.h"
+#include "core/profile/provenance.h"
 #include "core/util/error.h"
 #include "kernels/cpu/cpu_info.h"
 
@@ -79,6 +80,8 @@ Report profile_model(const Model& model, const std::string& label, const Model* 
   if (o.samples.empty()) inputs = random_sample(*session.model().graph, so.input_shapes, o.seed);
 
   // Latency first, on a quiet process: nothing else of the profile has allocated yet.
+  // An optimized file written by Kiln carries provenance into the --against model's node ids.
+  if (!original && reference && provenance_fits(model, *reference)) original = reference;
   std::optional<OriginalGraph> og;
   if (original) og = original_graph(*original, so.input_shapes);
   LatencyResult lat = measure_latency(session, inputs, o.latency, og ? &*og : nullptr);

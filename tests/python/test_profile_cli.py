@@ -129,6 +129,15 @@ def main():
         check(out["max_abs_error"] < 1e-4 and out["cosine"] > 0.99999 and out["top1_agreement"] == 1.0,
               f"exact optimization is zero-ish: {out}")
         check(b["summary"]["accuracy"]["measured"] and b["summary"]["accuracy"]["max_abs_error"] < 1e-4, "card accuracy")
+        # The optimized file carries provenance: times per original node (batchnorms included, by
+        # name from the reference) and every value of the optimized model compared.
+        originals = b["latency"]["per_node"]["by_original_node"]
+        check(len(originals) > len(b["latency"]["per_node"]["nodes"])
+              and any(g["op"] == "BatchNormalization" and g["name"] for g in originals),
+              f"per original node through the file's provenance: {originals[:3]}")
+        pn = b["accuracy"]["per_node"]
+        check(pn["only_in_compared_model"] == 0 and pn["compared"] == len(b["latency"]["per_node"]["nodes"]),
+              f"every optimized value compared: {pn['compared']} compared, {pn['only_in_compared_model']} not")
 
         # 3. A perturbed weight: non-zero deltas and the per-node error names the node.
         target = "/layer1/layer1.1/conv1/Conv"

@@ -8,6 +8,7 @@
 #include "core/onnx/onnx_export.h"
 #include "core/onnx/onnx_import.h"
 #include "core/profile/inputs.h"
+#include "core/profile/provenance.h"
 #include "core/util/error.h"
 #include "passes/framework/pass_manager.h"
 
@@ -161,30 +162,54 @@ TEST(ProfileAccuracy, ExactFusionIsZeroIshAndPerturbedFusedModelIsLocalized) {
   EXPECT_EQ(first.matched_by, "provenance");  // the fused output has a new name
 }
 
-TEST(ProfileAccuracy, FusedModelFromAFileIsMatchedThroughConsumers) {
-  // Through a file, provenance is gone and fused outputs have new names: matching falls back to
-  // the unchanged nodes that read them.
-  Model a = make_resnet_mini();
+// The kiln recipe's resnet_mini, through a file.
+Model optimized_through_file(const Model& a, bool keep_provenance) {
   Model opt = a.clone();
   passes::PassManager pm;
   pm.run(opt, passes::Recipe::builtin("kiln"));
+  if (!keep_provenance)  // as a file from another tool would be: every node its own origin
+    opt.graph->for_each_node([](Node* n) { n->provenance = {n->id()}; });
   const std::string bytes = serialize_model(opt);
-  Model b = load_model_from_bytes(bytes.data(), bytes.size(), "optimized");
-  Sample in = random_sample(*a.graph, batch1().input_shapes, 5);
+  return load_model_from_bytes(bytes.data(), bytes.size(), "optimized");
+}
 
+TEST(ProfileAccuracy, FusedModelFromAKilnFileIsMatchedThroughItsProvenance) {
+  Model a = make_resnet_mini();
+  Model b = optimized_through_file(a, true);
+  ASSERT_TRUE(provenance_fits(b, a));
+  EXPECT_FALSE(provenance_fits(b, make_mobilenet_mini()));  // not its original
+  Sample in = random_sample(*a.graph, batch1().input_shapes, 5);
+  NodeErrorReport exact = localize_error(a, b, in, batch1());
+  EXPECT_FALSE(exact.first_exceeding.has_value());
+  EXPECT_EQ(exact.only_in_b, 0);  // every value has its counterpart
+  std::string target;
+  for (const NodeError& e : exact.nodes)
+    if (e.matched_by == "provenance" && e.op == "ai.kiln::FusedConv" && target.empty()) target = e.node_name;
+  ASSERT_FALSE(target.empty());
+  perturb_weights(b, target, 1.05f);
+  NodeErrorReport off = localize_error(a, b, in, batch1());
+  ASSERT_TRUE(off.first_exceeding.has_value());
+  EXPECT_EQ(off.nodes[*off.first_exceeding].node_name, target);
+}
+
+TEST(ProfileAccuracy, FusedModelWithoutProvenanceIsMatchedThroughConsumers) {
+  // Without provenance, fused outputs with new names are matched through the unchanged nodes that
+  // read them.
+  Model a = make_resnet_mini();
+  Model b = optimized_through_file(a, false);
+  EXPECT_FALSE(provenance_fits(b, a));
+  Sample in = random_sample(*a.graph, batch1().input_shapes, 5);
   NodeErrorReport exact = localize_error(a, b, in, batch1());
   EXPECT_FALSE(exact.first_exceeding.has_value());
   int by_consumer = 0;
-  for (const NodeError& e : exact.nodes) by_consumer += e.matched_by == "consumer";
+  for (const NodeError& e : exact.nodes) {
+    by_consumer += e.matched_by == "consumer";
+    EXPECT_NE(e.matched_by, "provenance");
+  }
   EXPECT_GT(by_consumer, 0);
-
-  // Perturb the first fused conv whose output only a consumer can match.
   std::string target;
   for (const NodeError& e : exact.nodes)
-    if (e.matched_by == "consumer" && e.op == "ai.kiln::FusedConv") {
-      target = e.node_name;
-      break;
-    }
+    if (e.matched_by == "consumer" && e.op == "ai.kiln::FusedConv" && target.empty()) target = e.node_name;
   ASSERT_FALSE(target.empty());
   perturb_weights(b, target, 1.05f);
   NodeErrorReport off = localize_error(a, b, in, batch1());
