@@ -21,10 +21,20 @@ const std::vector<Command>& commands() {
        "[--shape NAME=DIMS]... [--seed N]",
        "apply a recipe step by step (built-in: portable = standard ONNX ops only, kiln = also Kiln's fused ops)",
        run_optimize},
-      {"profile", "MODEL [--against REF.onnx] [--json FILE]",
-       "latency, throughput, memory, accuracy (planned: profiler)", run_planned},
-      {"bench", "MODEL [--iters N] [--compare-ort]", "short latency run (planned: profiler)", run_planned},
-      {"compare", "A.json B.json", "table of deltas between two reports (planned: profiler)", run_planned},
+      {"profile",
+       "MODEL [--against REF.onnx] [--inputs DIR | --images DIR [--mean a,b,c] [--std a,b,c] [--layout nchw|nhwc] "
+       "[--size HxW]] [--labels FILE] [--batch 1,2,4,8] [--latency-bound MS] [--memory-bound MB] "
+       "[--backend ref|cpu|cuda] [--threads N] [--pin] [--shape NAME=DIMS]... [--seed N] [--iters N] [--warmup N] "
+       "[--time-budget S] [--node-iters N] [--samples N] [--no-sweep] [--no-energy] [--no-node-error] "
+       "[--recipe FILE | --steps [--target portable|kiln]] [--json FILE]",
+       "latency (per node, per original node), throughput, memory, compute, energy, accuracy deltas; per step with --steps",
+       run_profile},
+      {"bench",
+       "MODEL [--backend ref|cpu|cuda] [--threads N] [--pin] [--iters N] [--warmup N] [--time-budget S] "
+       "[--shape NAME=DIMS]... [--seed N] [--json] [--compare-ort]",
+       "short latency run; --compare-ort runs ONNX Runtime on the same inputs and prints the ratio", run_bench},
+      {"compare", "A.json B.json [--json]", "table of deltas between two profile reports, with the direction of change",
+       run_compare},
   };
   return list;
 }

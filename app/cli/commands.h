@@ -25,6 +25,8 @@ int run_devices(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_passes(const std::vector<std::string>& args);
 int run_optimize(const std::vector<std::string>& args);
-int run_planned(const std::vector<std::string>& args);
+int run_profile(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);
+int run_compare(const std::vector<std::string>& args);
 
 }  // namespace kiln::cli

@@ -20,12 +20,15 @@
 // - Resize / Upsample: 0 for nearest; linear and cubic: 2 FLOPs per input sample weighed, 2^k or
 //   4^k samples per output element over the k resized axes.
 // - Data movement (Reshape, Transpose, Concat, Gather, Slice, Cast, ...): 0 FLOPs, but known.
-// Ops without a formula here (custom domains, NonMaxSuppression, RoiAlign, DFT, ...) are unknown.
+// - Kiln's FusedConv/FusedGemm/FusedMatMul: the core op plus their epilogue.
+// Ops without a formula here (other custom domains, NonMaxSuppression, RoiAlign, DFT, ...) are unknown.
 #include "core/analysis/cost_model.h"
 
 #include <array>
 #include <optional>
 #include <unordered_map>
+
+#include "core/ir/kiln_domain.h"
 
 namespace kiln {
 
@@ -254,9 +257,41 @@ bool is_data_movement(std::string_view op) {
   return t.count(op) != 0;
 }
 
+// Kiln's fused ops (core/ir/kiln_epilogue_ops.h): the core op's cost plus the epilogue it
+// absorbed, per output element: the bias (FusedMatMul), the residual add and the activation (priced
+// as the ONNX op of that name where the table has it, else one flop).
+NodeCost kiln_fused_cost(const Node& n) {
+  NodeCost core;
+  const std::string& op = n.op_type;
+  bool bias = false, residual = false;
+  if (op == "FusedConv") {
+    core = conv_cost(n, 1, 2);
+    residual = n.input(3) != nullptr;
+  } else if (op == "FusedGemm") {
+    core = gemm_cost(n);
+  } else if (op == "FusedMatMul") {
+    core = matmul_cost(n, 0);
+    bias = n.input(2) != nullptr;
+    residual = n.input(3) != nullptr;
+  } else {
+    return kUnknown;
+  }
+  auto y = numel(n.output(0));
+  if (!core.known || !y) return kUnknown;
+  int64_t per = (bias ? 1 : 0) + (residual ? 1 : 0);
+  const std::string act = n.attr_string("activation", "");
+  if (!act.empty()) {
+    auto it = per_output_table().find(act);
+    per += it != per_output_table().end() ? it->second : 1;
+  }
+  core.flops = add(core.flops, mul(*y, per));
+  return core;
+}
+
 }  // namespace
 
 NodeCost estimate_node_cost(const Node& node) {
+  if (node.domain == kKilnDomain) return kiln_fused_cost(node);
   if (!node.is_onnx_domain()) return kUnknown;
   const std::string& op = node.op_type;
   if (op == "Conv" || op == "ConvInteger") return conv_cost(node, 1, 2);

@@ -149,9 +149,22 @@ bool sparse_still_matches(const onnx::SparseTensorProto& sparse, const Tensor& d
   }
 }
 
+std::string join_ids(const std::vector<NodeId>& ids) {
+  std::string s;
+  for (NodeId id : ids) {
+    if (!s.empty()) s += ',';
+    s += std::to_string(id);
+  }
+  return s;
+}
+
 class Exporter {
  public:
-  Exporter(const Model& model, ExternalPlan* plan) : model_(model), plan_(plan) {}
+  // A rewritten model writes every node's provenance: importing renumbers nodes, so even an
+  // untouched node's own id would otherwise stop naming its original. A model as imported writes
+  // none, so plain round trips stay byte-identical.
+  Exporter(const Model& model, ExternalPlan* plan)
+      : model_(model), plan_(plan), write_provenance_(model.graph && is_rewritten(*model.graph)) {}
 
   ModelParts build();
 
@@ -169,6 +182,7 @@ class Exporter {
 
   const Model& model_;
   ExternalPlan* plan_;
+  bool write_provenance_;
 };
 
 ModelParts Exporter::build() {
@@ -309,6 +323,7 @@ void Exporter::export_node(const Node& n, onnx::NodeProto& np) {
   google::protobuf::UnknownFieldSet* unknown = np.mutable_unknown_fields();
   if (!n.overload.empty()) unknown->AddLengthDelimited(onnx_io::kNodeOverload, n.overload);
   add_metadata(unknown, onnx_io::kNodeMetadataProps, n.metadata_props);
+  if (write_provenance_) add_metadata(unknown, onnx_io::kNodeMetadataProps, {{onnx_io::kProvenanceKey, join_ids(n.provenance)}});
 }
 
 void Exporter::export_attribute(const Attribute& a, onnx::AttributeProto& ap, const std::string& what) {
@@ -413,6 +428,16 @@ void save(const Model& model, const std::string& path, const ExportOptions& opti
 }
 
 }  // namespace
+
+bool is_rewritten(const Graph& g) {
+  bool any = false;
+  g.for_each_node([&](const Node* n) {
+    if (any) return;
+    any = n->provenance.size() != 1 || n->provenance[0] != n->id();
+    for (const Graph* sub : n->subgraphs()) any = any || is_rewritten(*sub);
+  });
+  return any;
+}
 
 void save_model(const Model& model, const std::string& path, const ExportOptions& options) {
   try {

@@ -1,7 +1,9 @@
 #pragma once
 // kiln::Model -> ONNX. Names, metadata, domains, doc strings and unknown fields are preserved.
 // Tensors go to external data when asked, or automatically when the model would pass protobuf's
-// 2 GB limit. Errors throw kiln::Error naming the path and the reason.
+// 2 GB limit. Errors throw kiln::Error naming the path and the reason. A rewritten model (see
+// is_rewritten) also writes each node's provenance as node metadata (onnx_format.h's
+// kProvenanceKey), which import turns back into provenance.
 #include <cstdint>
 #include <string>
 
@@ -17,6 +19,9 @@ struct ExportOptions {
   // Data file name, relative to the model's folder; default "<model file name>.data".
   std::string external_file;
 };
+
+// Some node (subgraphs included) came from other nodes than itself, as after a pass rewrote it.
+bool is_rewritten(const Graph& g);
 
 void save_model(const Model& model, const std::string& path, const ExportOptions& options = {});
 // The serialized ModelProto with every tensor embedded (throws if it would pass 2 GB).

@@ -26,6 +26,11 @@ constexpr int kGraphSparseInitializer = 15;       // GraphProto.sparse_initializ
 constexpr int kGraphMetadataProps = 16;           // GraphProto.metadata_props (IR 10)
 constexpr int kGraphInitializer = 5;              // GraphProto.initializer
 constexpr int kModelGraph = 7;                    // ModelProto.graph
+
+// Node metadata key under which a rewritten model's provenance travels in a file: the ids, in the
+// original model's import order, of the nodes each node came from ("4,5"). Import turns it back
+// into Node::provenance, so per-original-node profiles work on an optimized file.
+constexpr const char* kProvenanceKey = "kiln.provenance";
 constexpr int kTensorRawData = 9;                 // TensorProto.raw_data
 
 // Protobuf messages cannot exceed 2 GB.

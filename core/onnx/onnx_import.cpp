@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,6 +56,22 @@ std::pair<std::string, std::string> metadata_entry(const std::string& payload, s
   onnx::StringStringEntryProto e;
   if (!e.ParseFromString(payload)) fail(what, ": a metadata_props entry is malformed");
   return {e.key(), e.value()};
+}
+
+// "4,5" -> {4, 5}; nullopt unless the text is a non-empty list of non-negative integers.
+std::optional<std::vector<NodeId>> parse_ids(std::string_view text) {
+  std::vector<NodeId> ids;
+  size_t start = 0;
+  while (true) {
+    const size_t end = std::min(text.find(',', start), text.size());
+    NodeId v = 0;
+    auto r = std::from_chars(text.data() + start, text.data() + end, v);
+    if (start == end || r.ec != std::errc() || r.ptr != text.data() + end) return std::nullopt;
+    ids.push_back(v);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return ids;
 }
 
 // ONNX's first writers left AttributeProto.type unset; the kind is then the field in use.
@@ -322,8 +340,18 @@ void Importer::import_node(onnx::NodeProto& np, size_t index, Graph& g, int dept
   n->name = np.name();
   n->doc_string = np.doc_string();
   for (std::string& o : take_unknown_payloads(np, onnx_io::kNodeOverload)) n->overload = std::move(o);
-  for (const std::string& p : take_unknown_payloads(np, onnx_io::kNodeMetadataProps))
-    n->metadata_props.push_back(metadata_entry(p, label));
+  for (const std::string& p : take_unknown_payloads(np, onnx_io::kNodeMetadataProps)) {
+    auto entry = metadata_entry(p, label);
+    // Kiln's own provenance entry becomes the node's provenance again; a malformed one stays
+    // plain metadata rather than inventing origins.
+    if (entry.first == onnx_io::kProvenanceKey) {
+      if (auto ids = parse_ids(entry.second)) {
+        n->provenance = std::move(*ids);
+        continue;
+      }
+    }
+    n->metadata_props.push_back(std::move(entry));
+  }
   n->unknown_fields = take_unknown_fields(np);
   n->mutable_attrs() = std::move(attrs);
 }

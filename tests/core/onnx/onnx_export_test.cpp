@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/onnx/onnx_export.h"
+#include "core/onnx/onnx_format.h"
 #include "core/onnx/onnx_import.h"
 #include "core/util/error.h"
 #include "tests/core/onnx/onnx_test_util.h"
@@ -250,6 +251,44 @@ assert list(w["b"]) == [1, -2, 3]
 )PY");
   cmd = "python3 " + dir.file("check.py") + " " + dir.file("kiln.onnx");
   EXPECT_EQ(std::system(cmd.c_str()), 0);
+}
+
+// A rewritten model's provenance survives a file; a model as imported writes none.
+TEST(OnnxExport, ProvenanceTravelsWithARewrittenModel) {
+  Model m = weighted_model();
+  const std::string plain = serialize_model(m);
+  EXPECT_FALSE(is_rewritten(*m.graph));
+  EXPECT_EQ(plain.find(onnx_io::kProvenanceKey), std::string::npos);
+
+  // As a fusion leaves it: the last node stands for the first two as well.
+  std::vector<Node*> nodes = m.graph->nodes();
+  ASSERT_EQ(nodes.size(), 3u);
+  const NodeId first = nodes[0]->id(), second = nodes[1]->id(), third = nodes[2]->id();
+  nodes[2]->provenance = {first, second, third};
+  ASSERT_TRUE(is_rewritten(*m.graph));
+  const std::string bytes = serialize_model(m);
+  Model back = load_model_from_bytes(bytes.data(), bytes.size(), "rewritten");
+  std::vector<Node*> bn = back.graph->nodes();
+  ASSERT_EQ(bn.size(), 3u);
+  EXPECT_EQ(bn[0]->provenance, std::vector<NodeId>{first});
+  EXPECT_EQ(bn[1]->provenance, std::vector<NodeId>{second});
+  EXPECT_EQ(bn[2]->provenance, (std::vector<NodeId>{first, second, third}));
+  for (const Node* n : bn) EXPECT_TRUE(n->metadata_props.empty()) << n->name;  // not left as metadata
+  EXPECT_EQ(serialize_model(back), bytes);  // stable from here on
+}
+
+TEST(OnnxExport, MalformedProvenanceStaysMetadata) {
+  onnx::ModelProto p = test::relu_model();
+  onnx::NodeProto& n = *p.mutable_graph()->mutable_node(0);
+  onnx::StringStringEntryProto e;
+  e.set_key(onnx_io::kProvenanceKey);
+  e.set_value("4,x");
+  n.mutable_unknown_fields()->AddLengthDelimited(onnx_io::kNodeMetadataProps, e.SerializeAsString());
+  Model m = test::import_proto(p, "malformed");
+  const Node* first = m.graph->nodes()[0];
+  EXPECT_EQ(first->provenance, std::vector<NodeId>{first->id()});
+  ASSERT_EQ(first->metadata_props.size(), 1u);
+  EXPECT_EQ(first->metadata_props[0].second, "4,x");
 }
 
 }  // namespace
