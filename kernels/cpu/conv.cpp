@@ -1,0 +1,161 @@
+#include "kernels/cpu/conv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/cpu/dispatch.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/thread_pool.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+struct Dims2 {
+  int64_t ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
+};
+
+Dims2 dims_of(const ConvParams& p) {
+  return {p.in[1], p.in[2], p.out[1], p.out[2], p.kernel[1], p.kernel[2], p.stride[1], p.stride[2],
+          p.dilation[1], p.dilation[2], p.pad_begin[1], p.pad_begin[2]};
+}
+
+// rows = c·kh·kw of one group, columns = oh·ow.
+void im2col(const Dims2& d, int64_t channels, const float* x, float* col, ThreadPool* pool) {
+  const int64_t rows = channels * d.kh * d.kw, cols = d.oh * d.ow;
+  auto body = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t c = r / (d.kh * d.kw), ki = (r / d.kw) % d.kh, kj = r % d.kw;
+      const float* plane = x + c * d.ih * d.iw;
+      float* out = col + r * cols;
+      // Output columns whose input column is inside the image: ow in [lo, hi).
+      const int64_t off = kj * d.dw - d.pw;
+      int64_t lo = off >= 0 ? 0 : (-off + d.sw - 1) / d.sw;
+      int64_t hi = d.iw - off <= 0 ? 0 : (d.iw - off + d.sw - 1) / d.sw;
+      lo = std::min(lo, d.ow), hi = std::clamp(hi, lo, d.ow);
+      for (int64_t oh = 0; oh < d.oh; ++oh, out += d.ow) {
+        const int64_t ih = oh * d.sh + ki * d.dh - d.ph;
+        if (ih < 0 || ih >= d.ih) {
+          std::fill(out, out + d.ow, 0.f);
+          continue;
+        }
+        const float* src = plane + ih * d.iw + off;
+        std::fill(out, out + lo, 0.f);
+        if (d.sw == 1)
+          std::memcpy(out + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+        else
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = src[ow * d.sw];
+        std::fill(out + hi, out + d.ow, 0.f);
+      }
+    }
+  };
+  if (pool && rows * cols > 65536)
+    pool->parallel_for(rows, 4, body);
+  else
+    body(0, rows);
+}
+
+thread_local AlignedBuffer t_col, t_pad, t_weights;
+
+void depthwise(const CpuKernels& k, const ConvParams& p, const float* x, const float* w, float* y, const Epilogue& ep,
+               ThreadPool* pool) {
+  const Dims2 d = dims_of(p);
+  const int64_t planes = p.batch * p.out_channels, ohw = d.oh * d.ow;
+  DwConvPlane plane;
+  plane.kernel_h = d.kh, plane.kernel_w = d.kw, plane.stride_h = d.sh, plane.stride_w = d.sw;
+  plane.out_h = d.oh, plane.out_w = d.ow;
+  const int64_t ph = (d.oh - 1) * d.sh + d.kh, pw = (d.ow - 1) * d.sw + d.kw;
+  plane.in_w = pw;
+  const bool need_epilogue = !ep.trivial();
+  auto body = [&](int64_t b, int64_t e) {
+    AlignedBuffer& pad = t_pad;
+    pad.resize(static_cast<size_t>(ph * pw + 32));
+    float* buf = pad.data();
+    std::fill(buf + ph * pw, buf + ph * pw + 32, 0.f);
+    for (int64_t t = b; t < e; ++t) {
+      const int64_t c = t % p.out_channels, n = t / p.out_channels;
+      const float* src = x + t * d.ih * d.iw;
+      for (int64_t r = 0; r < ph; ++r) {
+        float* row = buf + r * pw;
+        const int64_t ih = r - d.ph;
+        if (ih < 0 || ih >= d.ih) {
+          std::fill(row, row + pw, 0.f);
+          continue;
+        }
+        const int64_t lo = std::min(pw, d.pw), hi = std::clamp(d.pw + d.iw, lo, pw);
+        std::fill(row, row + lo, 0.f);
+        std::memcpy(row + lo, src + ih * d.iw + (lo - d.pw), static_cast<size_t>(hi - lo) * sizeof(float));
+        std::fill(row + hi, row + pw, 0.f);
+      }
+      float* out = y + t * ohw;
+      k.f32_dwconv_plane(plane, buf, w + c * d.kh * d.kw, out);
+      if (need_epilogue) {
+        Epilogue e1 = ep.at(c, 0);
+        if (e1.residual) e1.residual += n * p.out_channels * ohw;
+        k.f32_epilogue_inplace(out, 1, ohw, ohw, e1);
+      }
+    }
+  };
+  if (pool && planes > 1 && planes * ohw * d.kh * d.kw > 16384)
+    pool->parallel_for(planes, 1, body);
+  else
+    body(0, planes);
+}
+
+}  // namespace
+
+bool f32_conv_supported(const ConvParams& p) {
+  return p.in[0] == 1 && p.out[0] == 1 && p.kernel[0] == 1 && p.pad_begin[0] == 0 && p.group >= 1 &&
+         p.in_channels % p.group == 0 && p.out_channels % p.group == 0;
+}
+
+ConvAlgorithm f32_conv_algorithm(const ConvParams& p) {
+  if (p.group == p.in_channels && p.group == p.out_channels && p.dilation[1] == 1 && p.dilation[2] == 1)
+    return ConvAlgorithm::Depthwise;
+  if (p.kernel[1] == 1 && p.kernel[2] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[1] == 0 &&
+      p.pad_begin[2] == 0 && p.out[1] == p.in[1] && p.out[2] == p.in[2])
+    return ConvAlgorithm::Pointwise;
+  return ConvAlgorithm::Im2col;
+}
+
+void f32_conv_pack_weights(const CpuKernels& k, const ConvParams& p, const float* w, AlignedBuffer& out) {
+  if (f32_conv_algorithm(p) == ConvAlgorithm::Depthwise) return;
+  const int64_t mg = p.out_channels / p.group, kg = p.in_channels / p.group * p.kernel[1] * p.kernel[2];
+  const size_t per_group = f32_packed_a_size(k, mg, kg);
+  out.resize(per_group * static_cast<size_t>(p.group));
+  for (int64_t g = 0; g < p.group; ++g)
+    f32_pack_a(k, mg, kg, w + g * mg * kg, kg, 1, out.data() + per_group * static_cast<size_t>(g));
+}
+
+void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const float* w, const float* packed_w,
+              float* y, const Epilogue& ep, ThreadPool* pool) {
+  const ConvAlgorithm algo = f32_conv_algorithm(p);
+  if (algo == ConvAlgorithm::Depthwise) return depthwise(k, p, x, w, y, ep, pool);
+  const Dims2 d = dims_of(p);
+  const int64_t cg = p.in_channels / p.group, mg = p.out_channels / p.group, kg = cg * d.kh * d.kw;
+  const int64_t ohw = d.oh * d.ow, ihw = d.ih * d.iw;
+  if (!packed_w) {
+    f32_conv_pack_weights(k, p, w, t_weights);
+    packed_w = t_weights.data();
+  }
+  const size_t per_group = f32_packed_a_size(k, mg, kg);
+  for (int64_t n = 0; n < p.batch; ++n)
+    for (int64_t g = 0; g < p.group; ++g) {
+      const float* xg = x + (n * p.in_channels + g * cg) * ihw;
+      GemmOperand b;
+      if (algo == ConvAlgorithm::Pointwise) {
+        b.data = xg, b.rs = ihw, b.cs = 1;
+      } else {
+        t_col.resize(static_cast<size_t>(std::max<int64_t>(1, kg * ohw)));
+        im2col(d, cg, xg, t_col.data(), pool);
+        b.data = t_col.data(), b.rs = ohw, b.cs = 1;
+      }
+      GemmOperand a;
+      a.packed = packed_w + per_group * static_cast<size_t>(g);
+      Epilogue e = ep.at(g * mg, 0);
+      if (e.residual) e.residual += n * p.out_channels * ohw;
+      f32_gemm(k, mg, ohw, kg, a, b, y + (n * p.out_channels + g * mg) * ohw, ohw, e, pool);
+    }
+}
+
+}  // namespace kiln::cpu

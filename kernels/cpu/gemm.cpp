@@ -1,0 +1,153 @@
+#include "kernels/cpu/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/cpu/dispatch.h"
+#include "kernels/cpu/thread_pool.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+int64_t ceil_div(int64_t v, int64_t m) { return (v + m - 1) / m; }
+int64_t k_blocks(int64_t kdim) { return std::max<int64_t>(1, ceil_div(kdim, kGemmKc)); }
+
+// Packs rows [r0, r0 + w) of an operand read as (outer index x, inner k): panel[p][j] =
+// src(x = r0 + j, k = k0 + p), zero past `extent`.
+void pack_panel(const float* src, int64_t xs, int64_t ks, int64_t r0, int64_t extent, int64_t k0, int64_t kc,
+                int64_t w, float* out) {
+  const int64_t valid = std::min(w, extent - r0);
+  if (xs == 1) {  // the panel's row is contiguous in the source
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* s = src + (k0 + p) * ks + r0;
+      float* o = out + p * w;
+      std::memcpy(o, s, static_cast<size_t>(valid) * sizeof(float));
+      std::fill(o + valid, o + w, 0.f);
+    }
+    return;
+  }
+  for (int64_t p = 0; p < kc; ++p) std::fill(out + p * w + valid, out + (p + 1) * w, 0.f);
+  for (int64_t j = 0; j < valid; ++j) {
+    const float* s = src + (r0 + j) * xs + k0 * ks;
+    float* o = out + j;
+    if (ks == 1)
+      for (int64_t p = 0; p < kc; ++p) o[p * w] = s[p];
+    else
+      for (int64_t p = 0; p < kc; ++p) o[p * w] = s[p * ks];
+  }
+}
+
+// Packs an operand whose panels run along `extent` (m for A, n for B) with panel width w.
+void pack(int64_t extent, int64_t kdim, const float* src, int64_t xs, int64_t ks, int64_t w, float* out,
+          ThreadPool* pool) {
+  const int64_t panels = ceil_div(extent, w), padded = panels * w, blocks = k_blocks(kdim);
+  auto body = [&](int64_t task) {
+    const int64_t q = task / panels, panel = task % panels;
+    const int64_t k0 = q * kGemmKc, kc = std::min(kGemmKc, kdim - k0);
+    pack_panel(src, xs, ks, panel * w, extent, k0, kc, w, out + q * kGemmKc * padded + panel * kc * w);
+  };
+  const int64_t tasks = blocks * panels;
+  if (pool && pool->threads() > 1 && extent * kdim > 16384)
+    pool->parallel_for(tasks, 1, [&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) body(t);
+    });
+  else
+    for (int64_t t = 0; t < tasks; ++t) body(t);
+}
+
+struct Scratch {
+  AlignedBuffer a, b;
+};
+thread_local Scratch t_scratch;
+
+}  // namespace
+
+size_t f32_packed_a_size(const CpuKernels& k, int64_t m, int64_t kdim) {
+  return static_cast<size_t>(round_up(m, k.gemm_mr) * std::max<int64_t>(kdim, 1));
+}
+size_t f32_packed_b_size(const CpuKernels& k, int64_t kdim, int64_t n) {
+  return static_cast<size_t>(round_up(n, k.gemm_nr) * std::max<int64_t>(kdim, 1));
+}
+
+void f32_pack_a(const CpuKernels& k, int64_t m, int64_t kdim, const float* a, int64_t rs, int64_t cs, float* out,
+                ThreadPool* pool) {
+  pack(m, kdim, a, rs, cs, k.gemm_mr, out, pool);
+}
+
+void f32_pack_b(const CpuKernels& k, int64_t kdim, int64_t n, const float* b, int64_t rs, int64_t cs, float* out,
+                ThreadPool* pool) {
+  pack(n, kdim, b, cs, rs, k.gemm_nr, out, pool);
+}
+
+void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const GemmOperand& a, const GemmOperand& b,
+              float* c, int64_t ldc, const Epilogue& ep, ThreadPool* pool) {
+  if (m <= 0 || n <= 0) return;
+  const int64_t mr = k.gemm_mr, nr = k.gemm_nr;
+  const float* pa = a.packed;
+  const float* pb = b.packed;
+  if (!pa) {
+    t_scratch.a.resize(f32_packed_a_size(k, m, kdim));
+    f32_pack_a(k, m, kdim, a.data, a.rs, a.cs, t_scratch.a.data(), pool);
+    pa = t_scratch.a.data();
+  }
+  if (!pb) {
+    t_scratch.b.resize(f32_packed_b_size(k, kdim, n));
+    f32_pack_b(k, kdim, n, b.data, b.rs, b.cs, t_scratch.b.data(), pool);
+    pb = t_scratch.b.data();
+  }
+  const int64_t mp = round_up(m, mr), np = round_up(n, nr), blocks = k_blocks(kdim);
+
+  // Output tiles of mc x nc (A's block in L2, one B panel in L1 per sweep over the tile's rows);
+  // split further until every thread has at least two tiles to balance.
+  const int threads = pool ? pool->threads() : 1;
+  int64_t tm = ceil_div(m, 144), tn = ceil_div(n, 512);
+  while (tm * tn < 2 * threads && (ceil_div(m, tm) > mr || ceil_div(n, tn) > nr)) {
+    if (ceil_div(n, tn) / nr >= ceil_div(m, tm) / mr && ceil_div(n, tn) > nr)
+      ++tn;
+    else if (ceil_div(m, tm) > mr)
+      ++tm;
+    else
+      ++tn;
+  }
+  const int64_t mc = round_up(ceil_div(m, tm), mr), nc = round_up(ceil_div(n, tn), nr);
+  tm = ceil_div(m, mc), tn = ceil_div(n, nc);
+  const bool need_epilogue = !ep.trivial();
+
+  auto tile = [&](int64_t t) {
+    const int64_t i0 = (t / tn) * mc, j0 = (t % tn) * nc;
+    const int64_t i1 = std::min(m, i0 + mc), j1 = std::min(n, j0 + nc);
+    for (int64_t q = 0; q < blocks; ++q) {
+      const int64_t kc = std::max<int64_t>(0, std::min(kGemmKc, kdim - q * kGemmKc));
+      const bool last = q + 1 == blocks;
+      const float* ablock = pa + q * kGemmKc * mp;
+      const float* bblock = pb + q * kGemmKc * np;
+      for (int64_t j = j0; j < j1; j += nr) {
+        const float* bpanel = bblock + (j / nr) * kc * nr;
+        for (int64_t i = i0; i < i1; i += mr) {
+          const float* apanel = ablock + (i / mr) * kc * mr;
+          Epilogue tile_ep;
+          const Epilogue* e = nullptr;
+          if (last && need_epilogue) {
+            tile_ep = ep.at(i, j);
+            e = &tile_ep;
+          }
+          k.f32_gemm_ukernel(kc, apanel, bpanel, c + i * ldc + j, ldc, std::min(mr, i1 - i), std::min(nr, j1 - j),
+                             q > 0, e);
+        }
+      }
+    }
+  };
+  if (pool && threads > 1 && tm * tn > 1 && m * n * std::max<int64_t>(kdim, 1) > 32768)
+    pool->run(tm * tn, tile);
+  else
+    for (int64_t t = 0; t < tm * tn; ++t) tile(t);
+}
+
+void f32_gemm(int64_t m, int64_t n, int64_t kdim, const GemmOperand& a, const GemmOperand& b, float* c, int64_t ldc,
+              const Epilogue& ep, ThreadPool* pool) {
+  f32_gemm(cpu_kernels(), m, n, kdim, a, b, c, ldc, ep, pool);
+}
+
+}  // namespace kiln::cpu
