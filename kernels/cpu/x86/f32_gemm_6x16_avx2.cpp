@@ -1,5 +1,5 @@
-// SGEMM micro-kernel, 6 rows x 16 columns: 12 ymm accumulators, two B vectors and one broadcast
-// A value per step (15 of 16 registers), two FMAs per B load pair. The epilogue runs on the
+// SGEMM micro-kernel, 6 rows x 16 columns: 12 ymm accumulators, two B vectors and a broadcast
+// A value per step, two FMAs per broadcast. The epilogue runs on the
 // accumulators before the single store, so a fused op writes its output once.
 #include "kernels/cpu/x86/avx2_kernels.h"
 #include "kernels/cpu/x86/avx2_math.h"
@@ -29,52 +29,164 @@ inline __m256 finish(__m256 v, const Epilogue& e, int64_t row, int64_t col, __m2
 
 void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
                         bool accumulate, const Epilogue* ep) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-#define KILN_GEMM_STEP(OFF_A, OFF_B)                                  \
-  {                                                                   \
-    const __m256 b0 = _mm256_load_ps(b + (OFF_B));                    \
-    const __m256 b1 = _mm256_load_ps(b + (OFF_B) + 8);                \
-    __m256 av = _mm256_broadcast_ss(a + (OFF_A) + 0);                 \
-    c00 = _mm256_fmadd_ps(av, b0, c00);                               \
-    c01 = _mm256_fmadd_ps(av, b1, c01);                               \
-    av = _mm256_broadcast_ss(a + (OFF_A) + 1);                        \
-    c10 = _mm256_fmadd_ps(av, b0, c10);                               \
-    c11 = _mm256_fmadd_ps(av, b1, c11);                               \
-    av = _mm256_broadcast_ss(a + (OFF_A) + 2);                        \
-    c20 = _mm256_fmadd_ps(av, b0, c20);                               \
-    c21 = _mm256_fmadd_ps(av, b1, c21);                               \
-    av = _mm256_broadcast_ss(a + (OFF_A) + 3);                        \
-    c30 = _mm256_fmadd_ps(av, b0, c30);                               \
-    c31 = _mm256_fmadd_ps(av, b1, c31);                               \
-    av = _mm256_broadcast_ss(a + (OFF_A) + 4);                        \
-    c40 = _mm256_fmadd_ps(av, b0, c40);                               \
-    c41 = _mm256_fmadd_ps(av, b1, c41);                               \
-    av = _mm256_broadcast_ss(a + (OFF_A) + 5);                        \
-    c50 = _mm256_fmadd_ps(av, b0, c50);                               \
-    c51 = _mm256_fmadd_ps(av, b1, c51);                               \
-  }
-  int64_t p = 0;
-  for (; p + 4 <= kc; p += 4, a += 24, b += 64) {
-    _mm_prefetch(reinterpret_cast<const char*>(b + 256), _MM_HINT_T0);
-    KILN_GEMM_STEP(0, 0)
-    KILN_GEMM_STEP(6, 16)
-    KILN_GEMM_STEP(12, 32)
-    KILN_GEMM_STEP(18, 48)
-  }
-  for (; p < kc; ++p, a += 6, b += 16) KILN_GEMM_STEP(0, 0)
-#undef KILN_GEMM_STEP
+  // The K loop is written in assembly: compilers spill some of the 12 accumulators of this
+  // register-tight loop, which costs a fifth of the peak. Accumulators live in ymm4..ymm15
+  // (row r in ymm(4+2r), ymm(5+2r)), B in ymm0/ymm1, the broadcast A value in ymm2/ymm3.
+  alignas(32) float acc_mem[6 * 16];
+  int64_t k4 = kc / 4, k1 = kc % 4;
+  for (int64_t i = 0; i < mr; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+  asm volatile(
+      "vxorps %%ymm4, %%ymm4, %%ymm4\n\t"
+      "vxorps %%ymm5, %%ymm5, %%ymm5\n\t"
+      "vxorps %%ymm6, %%ymm6, %%ymm6\n\t"
+      "vxorps %%ymm7, %%ymm7, %%ymm7\n\t"
+      "vxorps %%ymm8, %%ymm8, %%ymm8\n\t"
+      "vxorps %%ymm9, %%ymm9, %%ymm9\n\t"
+      "vxorps %%ymm10, %%ymm10, %%ymm10\n\t"
+      "vxorps %%ymm11, %%ymm11, %%ymm11\n\t"
+      "vxorps %%ymm12, %%ymm12, %%ymm12\n\t"
+      "vxorps %%ymm13, %%ymm13, %%ymm13\n\t"
+      "vxorps %%ymm14, %%ymm14, %%ymm14\n\t"
+      "vxorps %%ymm15, %%ymm15, %%ymm15\n\t"
+      "test %[k4], %[k4]\n\t"
+      "je 2f\n\t"
+      ".p2align 5\n"
+      "1:\n\t"
+      "vmovaps 0(%[b]), %%ymm0\n\t"
+      "vmovaps 32(%[b]), %%ymm1\n\t"
+      "vbroadcastss 0(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"
+      "vbroadcastss 4(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"
+      "vbroadcastss 8(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"
+      "vbroadcastss 12(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
+      "vbroadcastss 16(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"
+      "vbroadcastss 20(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"
+      "vmovaps 64(%[b]), %%ymm0\n\t"
+      "vmovaps 96(%[b]), %%ymm1\n\t"
+      "vbroadcastss 24(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"
+      "vbroadcastss 28(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"
+      "vbroadcastss 32(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"
+      "vbroadcastss 36(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
+      "vbroadcastss 40(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"
+      "vbroadcastss 44(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"
+      "vmovaps 128(%[b]), %%ymm0\n\t"
+      "vmovaps 160(%[b]), %%ymm1\n\t"
+      "vbroadcastss 48(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"
+      "vbroadcastss 52(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"
+      "vbroadcastss 56(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"
+      "vbroadcastss 60(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
+      "vbroadcastss 64(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"
+      "vbroadcastss 68(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"
+      "vmovaps 192(%[b]), %%ymm0\n\t"
+      "vmovaps 224(%[b]), %%ymm1\n\t"
+      "vbroadcastss 72(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"
+      "vbroadcastss 76(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"
+      "vbroadcastss 80(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"
+      "vbroadcastss 84(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
+      "vbroadcastss 88(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"
+      "vbroadcastss 92(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"
+      "add $96, %[a]\n\t"
+      "add $256, %[b]\n\t"
+      "dec %[k4]\n\t"
+      "jne 1b\n"
+      "2:\n\t"
+      "test %[k1], %[k1]\n\t"
+      "je 4f\n"
+      "3:\n\t"
+      "vmovaps 0(%[b]), %%ymm0\n\t"
+      "vmovaps 32(%[b]), %%ymm1\n\t"
+      "vbroadcastss 0(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"
+      "vbroadcastss 4(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"
+      "vbroadcastss 8(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"
+      "vbroadcastss 12(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
+      "vbroadcastss 16(%[a]), %%ymm2\n\t"
+      "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"
+      "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"
+      "vbroadcastss 20(%[a]), %%ymm3\n\t"
+      "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"
+      "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"
+      "add $24, %[a]\n\t"
+      "add $64, %[b]\n\t"
+      "dec %[k1]\n\t"
+      "jne 3b\n"
+      "4:\n\t"
+      "vmovaps %%ymm4, 0(%[acc])\n\t"
+      "vmovaps %%ymm5, 32(%[acc])\n\t"
+      "vmovaps %%ymm6, 64(%[acc])\n\t"
+      "vmovaps %%ymm7, 96(%[acc])\n\t"
+      "vmovaps %%ymm8, 128(%[acc])\n\t"
+      "vmovaps %%ymm9, 160(%[acc])\n\t"
+      "vmovaps %%ymm10, 192(%[acc])\n\t"
+      "vmovaps %%ymm11, 224(%[acc])\n\t"
+      "vmovaps %%ymm12, 256(%[acc])\n\t"
+      "vmovaps %%ymm13, 288(%[acc])\n\t"
+      "vmovaps %%ymm14, 320(%[acc])\n\t"
+      "vmovaps %%ymm15, 352(%[acc])\n\t"
+      : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+      : [acc] "r"(acc_mem)
+      : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+        "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 
-  const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   const bool full0 = nr >= 8, full1 = nr >= 16;
   const __m256i m0 = tail_mask(nr < 8 ? nr : 8), m1 = tail_mask(nr < 8 ? 0 : (nr < 16 ? nr - 8 : 8));
   for (int64_t i = 0; i < mr; ++i) {
     float* row = c + i * ldc;
-    __m256 v0 = acc[i][0], v1 = acc[i][1];
+    __m256 v0 = _mm256_load_ps(acc_mem + 16 * i), v1 = _mm256_load_ps(acc_mem + 16 * i + 8);
     if (accumulate) {
       v0 = _mm256_add_ps(v0, full0 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, m0));
       if (nr > 8) v1 = _mm256_add_ps(v1, full1 ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, m1));
