@@ -20,19 +20,28 @@ Dims2 dims_of(const ConvParams& p) {
           p.dilation[1], p.dilation[2], p.pad_begin[1], p.pad_begin[2]};
 }
 
-// rows = c·kh·kw of one group, columns = oh·ow.
-void im2col(const Dims2& d, int64_t channels, const float* x, float* col, ThreadPool* pool) {
+thread_local AlignedBuffer t_row;
+
+// im2col straight into the GEMM's packed B layout (kernels/cpu/gemm.h): row r = (c, ki, kj) of
+// one group, column j = (oh, ow). Each row is gathered into a small buffer, then copied into its
+// slot of every nr-wide panel, so the column matrix is written once and never re-read to pack.
+void im2col_packed(const Dims2& d, int64_t channels, const float* x, int64_t nr, float* packed, ThreadPool* pool) {
   const int64_t rows = channels * d.kh * d.kw, cols = d.oh * d.ow;
+  const int64_t panels = (cols + nr - 1) / nr, padded = panels * nr;
   auto body = [&](int64_t r0, int64_t r1) {
+    AlignedBuffer& tmp = t_row;
+    tmp.resize(static_cast<size_t>(padded));
+    float* line = tmp.data();
+    std::fill(line + cols, line + padded, 0.f);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t c = r / (d.kh * d.kw), ki = (r / d.kw) % d.kh, kj = r % d.kw;
       const float* plane = x + c * d.ih * d.iw;
-      float* out = col + r * cols;
       // Output columns whose input column is inside the image: ow in [lo, hi).
       const int64_t off = kj * d.dw - d.pw;
       int64_t lo = off >= 0 ? 0 : (-off + d.sw - 1) / d.sw;
       int64_t hi = d.iw - off <= 0 ? 0 : (d.iw - off + d.sw - 1) / d.sw;
       lo = std::min(lo, d.ow), hi = std::clamp(hi, lo, d.ow);
+      float* out = line;
       for (int64_t oh = 0; oh < d.oh; ++oh, out += d.ow) {
         const int64_t ih = oh * d.sh + ki * d.dh - d.ph;
         if (ih < 0 || ih >= d.ih) {
@@ -47,6 +56,10 @@ void im2col(const Dims2& d, int64_t channels, const float* x, float* col, Thread
           for (int64_t ow = lo; ow < hi; ++ow) out[ow] = src[ow * d.sw];
         std::fill(out + hi, out + d.ow, 0.f);
       }
+      const int64_t q = r / kGemmKc, kc = std::min(kGemmKc, rows - q * kGemmKc);
+      float* dst = packed + q * kGemmKc * padded + (r - q * kGemmKc) * nr;
+      for (int64_t p = 0; p < panels; ++p)
+        std::memcpy(dst + p * kc * nr, line + p * nr, static_cast<size_t>(nr) * sizeof(float));
     }
   };
   if (pool && rows * cols > 65536)
@@ -146,9 +159,9 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
       if (algo == ConvAlgorithm::Pointwise) {
         b.data = xg, b.rs = ihw, b.cs = 1;
       } else {
-        t_col.resize(static_cast<size_t>(std::max<int64_t>(1, kg * ohw)));
-        im2col(d, cg, xg, t_col.data(), pool);
-        b.data = t_col.data(), b.rs = ohw, b.cs = 1;
+        t_col.resize(f32_packed_b_size(k, kg, ohw));
+        im2col_packed(d, cg, xg, k.gemm_nr, t_col.data(), pool);
+        b.packed = t_col.data();
       }
       GemmOperand a;
       a.packed = packed_w + per_group * static_cast<size_t>(g);

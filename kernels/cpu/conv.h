@@ -3,7 +3,7 @@
 // algorithms, chosen per shape by f32_conv_algorithm():
 //   Depthwise  group == C == M, dilation 1: direct per-plane kernel (3x3/5x5 vectorized).
 //   Pointwise  1x1, stride 1, no padding: GEMM straight over X (B = X[c, h*w]).
-//   Im2col     everything else: im2col, then GEMM.
+//   Im2col     everything else: im2col written straight into the GEMM's packed layout, then GEMM.
 // GEMMs take the weights as the A operand (M x C/group·kh·kw per group), packed once by
 // f32_conv_pack_weights. The epilogue's row_bias is per output channel and its residual, when
 // set, is a full [N, M, OH, OW] tensor (residual_row_stride = OH·OW).
