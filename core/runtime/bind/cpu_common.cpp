@@ -10,6 +10,7 @@ void register_cpu_kernels(KernelRegistry& r) {
   cpu_bind::register_cpu_attention_kernels(r);
   cpu_bind::register_cpu_elementwise_kernels(r);
   cpu_bind::register_cpu_norm_kernels(r);
+  cpu_bind::register_cpu_pool_kernels(r);
 }
 
 namespace cpu_bind {

@@ -37,5 +37,6 @@ void register_cpu_conv_kernels(KernelRegistry& r);         // bind/cpu_conv.cpp:
 void register_cpu_attention_kernels(KernelRegistry& r);    // bind/cpu_attention.cpp: ai.kiln Attention
 void register_cpu_elementwise_kernels(KernelRegistry& r);  // bind/cpu_elementwise.cpp: activations, Exp, Erf, Add/Sub/Mul/Div
 void register_cpu_norm_kernels(KernelRegistry& r);         // bind/cpu_norm.cpp: Softmax, LayerNormalization
+void register_cpu_pool_kernels(KernelRegistry& r);         // bind/cpu_pool.cpp: MaxPool, AveragePool, GlobalAveragePool
 
 }  // namespace kiln::cpu_bind
