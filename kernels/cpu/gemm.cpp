@@ -123,19 +123,26 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
       const bool last = q + 1 == blocks;
       const float* ablock = pa + q * kGemmKc * mp;
       const float* bblock = pb + q * kGemmKc * np;
-      for (int64_t j = j0; j < j1; j += nr) {
-        const float* bpanel = bblock + (j / nr) * kc * nr;
-        for (int64_t i = i0; i < i1; i += mr) {
-          const float* apanel = ablock + (i / mr) * kc * mr;
-          Epilogue tile_ep;
-          const Epilogue* e = nullptr;
-          if (last && need_epilogue) {
-            tile_ep = ep.at(i, j);
-            e = &tile_ep;
-          }
-          k.f32_gemm_ukernel(kc, apanel, bpanel, c + i * ldc + j, ldc, std::min(mr, i1 - i), std::min(nr, j1 - j),
-                             q > 0, e);
+      auto call = [&](int64_t i, int64_t j) {
+        Epilogue tile_ep;
+        const Epilogue* e = nullptr;
+        if (last && need_epilogue) {
+          tile_ep = ep.at(i, j);
+          e = &tile_ep;
         }
+        k.f32_gemm_ukernel(kc, ablock + (i / mr) * kc * mr, bblock + (j / nr) * kc * nr, c + i * ldc + j, ldc,
+                           std::min(mr, i1 - i), std::min(nr, j1 - j), q > 0, e);
+      };
+      // A deep K block keeps one B panel in L1 across the tile's rows (j outer). A shallow one
+      // leaves the tile's whole B block in L2, so sweep C row by row instead (i outer): its
+      // stores then walk consecutive lines rather than lines a row stride apart, which on a
+      // power-of-two width all fall into one L1 set.
+      if (kc * (j1 - j0) <= 32768) {
+        for (int64_t i = i0; i < i1; i += mr)
+          for (int64_t j = j0; j < j1; j += nr) call(i, j);
+      } else {
+        for (int64_t j = j0; j < j1; j += nr)
+          for (int64_t i = i0; i < i1; i += mr) call(i, j);
       }
     }
   };

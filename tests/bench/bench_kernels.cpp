@@ -164,6 +164,9 @@ BENCHMARK(BM_Conv)
     ->Args({144, 144, 56, 3, 1, 144, 1})  // MobileNetV2 depthwise
     ->Args({144, 144, 56, 3, 2, 144, 1})  // depthwise, stride 2
     ->Args({64, 64, 56, 3, 1, 1, 2})
+    ->Args({3, 16, 64, 7, 2, 1, 1})       // resnet_style stem (scripts/bench_vs_ort.py)
+    ->Args({16, 64, 32, 1, 1, 1, 1})      // mobilenetv2_style expansion
+    ->Args({16, 16, 16, 3, 1, 1, 1})      // resnet_style block
     ->Unit(benchmark::kMicrosecond);
 
 void BM_Activation(benchmark::State& state) {

@@ -8,6 +8,8 @@
 //   GELU:    absolute error <= 5e-7 * |x| (x/2 · (1 + erf(x/√2)))
 #include <immintrin.h>
 
+#include <type_traits>
+
 #include "kernels/cpu/epilogue.h"
 
 namespace kiln::cpu::avx2 {
@@ -117,6 +119,54 @@ inline __m256 activate_ps(__m256 v, Activation act, float p0, float p1) {
     case Activation::GeluTanh: return gelu_tanh_ps(v);
   }
   return v;
+}
+
+// The same with the activation fixed at compile time and its parameters already broadcast, for
+// loops that apply one activation to many vectors.
+template <Activation A>
+inline __m256 activate_t(__m256 v, __m256 p0, __m256 p1) {
+  if constexpr (A == Activation::None) {
+    return v;
+  } else if constexpr (A == Activation::Relu) {
+    return _mm256_max_ps(v, _mm256_setzero_ps());
+  } else if constexpr (A == Activation::LeakyRelu) {
+    return _mm256_blendv_ps(v, _mm256_mul_ps(v, p0), _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
+  } else if constexpr (A == Activation::Clip) {
+    return _mm256_min_ps(_mm256_max_ps(v, p0), p1);
+  } else if constexpr (A == Activation::Sigmoid) {
+    return sigmoid_ps(v);
+  } else if constexpr (A == Activation::HardSigmoid) {
+    return _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(v, p0, p1), _mm256_setzero_ps()), _mm256_set1_ps(1.f));
+  } else if constexpr (A == Activation::HardSwish) {
+    const __m256 g = _mm256_fmadd_ps(v, _mm256_set1_ps(1.f / 6.f), _mm256_set1_ps(0.5f));
+    return _mm256_mul_ps(v, _mm256_min_ps(_mm256_max_ps(g, _mm256_setzero_ps()), _mm256_set1_ps(1.f)));
+  } else if constexpr (A == Activation::Tanh) {
+    return tanh_ps(v);
+  } else if constexpr (A == Activation::Silu) {
+    return _mm256_mul_ps(v, sigmoid_ps(v));
+  } else if constexpr (A == Activation::Gelu) {
+    return gelu_ps(v);
+  } else {
+    return gelu_tanh_ps(v);
+  }
+}
+
+// Calls f(std::integral_constant<Activation, act>{}): one switch, then code specialised for act.
+template <class F>
+inline void with_activation(Activation act, F&& f) {
+  switch (act) {
+    case Activation::None: return f(std::integral_constant<Activation, Activation::None>{});
+    case Activation::Relu: return f(std::integral_constant<Activation, Activation::Relu>{});
+    case Activation::LeakyRelu: return f(std::integral_constant<Activation, Activation::LeakyRelu>{});
+    case Activation::Clip: return f(std::integral_constant<Activation, Activation::Clip>{});
+    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
+    case Activation::HardSigmoid: return f(std::integral_constant<Activation, Activation::HardSigmoid>{});
+    case Activation::HardSwish: return f(std::integral_constant<Activation, Activation::HardSwish>{});
+    case Activation::Tanh: return f(std::integral_constant<Activation, Activation::Tanh>{});
+    case Activation::Silu: return f(std::integral_constant<Activation, Activation::Silu>{});
+    case Activation::Gelu: return f(std::integral_constant<Activation, Activation::Gelu>{});
+    case Activation::GeluTanh: return f(std::integral_constant<Activation, Activation::GeluTanh>{});
+  }
 }
 
 // Lanes [0, n) set, for masked loads and stores of a row tail (0 <= n <= 8).

@@ -8,21 +8,52 @@ namespace kiln::cpu::avx2 {
 
 namespace {
 
-inline __m256 finish(__m256 v, const Epilogue& e, int64_t row, int64_t col, __m256i mask, bool full) {
-  if (e.alpha != 1.f) v = _mm256_mul_ps(v, _mm256_set1_ps(e.alpha));
-  if (e.row_bias) v = _mm256_add_ps(v, _mm256_broadcast_ss(e.row_bias + row));
-  if (e.col_bias)
-    v = _mm256_add_ps(v, full ? _mm256_loadu_ps(e.col_bias + col) : _mm256_maskload_ps(e.col_bias + col, mask));
-  if (e.residual) {
-    const float* r = e.residual + row * e.residual_row_stride;
-    __m256 z;
-    if (e.residual_col_stride == 0)
-      z = _mm256_broadcast_ss(r);
-    else
-      z = full ? _mm256_loadu_ps(r + col) : _mm256_maskload_ps(r + col, mask);
-    v = _mm256_fmadd_ps(z, _mm256_set1_ps(e.residual_scale), v);
+// The epilogue's fields in registers and locals: read once per tile, not once per vector (the
+// stores to C could alias the Epilogue, so the compiler would otherwise reload every field).
+struct TileEpilogue {
+  __m256 alpha, rscale, p0, p1;
+  bool scale;
+  const float* row_bias;
+  const float* col_bias;
+  const float* residual;
+  int64_t rrs, rcs;
+};
+
+// Stores the 6x16 accumulators (acc, row-major) into the mr x nr tile of C.
+template <Activation A, bool Full>
+inline void store_tile(const float* acc, float* c, int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                       const TileEpilogue* e) {
+  const int64_t rows = Full ? 6 : mr;
+  const __m256i m0 = Full ? _mm256_set1_epi32(-1) : tail_mask(nr < 8 ? nr : 8);
+  const __m256i m1 = Full ? _mm256_set1_epi32(-1) : tail_mask(nr < 8 ? 0 : (nr < 16 ? nr - 8 : 8));
+  const bool full0 = Full || nr >= 8, full1 = Full || nr >= 16, two = Full || nr > 8;
+  auto load = [](const float* p, bool full, __m256i m) { return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m); };
+  auto finish = [&](__m256 v, int64_t i, int64_t j, bool full, __m256i m) {
+    if (e->scale) v = _mm256_mul_ps(v, e->alpha);
+    if (e->row_bias) v = _mm256_add_ps(v, _mm256_broadcast_ss(e->row_bias + i));
+    if (e->col_bias) v = _mm256_add_ps(v, load(e->col_bias + j, full, m));
+    if (e->residual) {
+      const float* r = e->residual + i * e->rrs;
+      v = _mm256_fmadd_ps(e->rcs == 0 ? _mm256_broadcast_ss(r) : load(r + j, full, m), e->rscale, v);
+    }
+    return activate_t<A>(v, e->p0, e->p1);
+  };
+  for (int64_t i = 0; i < rows; ++i) {
+    float* row = c + i * ldc;
+    __m256 v0 = _mm256_load_ps(acc + 16 * i), v1 = _mm256_load_ps(acc + 16 * i + 8);
+    if (accumulate) {
+      v0 = _mm256_add_ps(v0, load(row, full0, m0));
+      if (two) v1 = _mm256_add_ps(v1, load(row + 8, full1, m1));
+    }
+    if (e) {
+      v0 = finish(v0, i, 0, full0, m0);
+      if (two) v1 = finish(v1, i, 8, full1, m1);
+    }
+    if (full0) _mm256_storeu_ps(row, v0); else _mm256_maskstore_ps(row, m0, v0);
+    if (two) {
+      if (full1) _mm256_storeu_ps(row + 8, v1); else _mm256_maskstore_ps(row + 8, m1, v1);
+    }
   }
-  return activate_ps(v, e.act, e.p0, e.p1);
 }
 
 }  // namespace
@@ -182,24 +213,22 @@ void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, in
       : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
         "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 
-  const bool full0 = nr >= 8, full1 = nr >= 16;
-  const __m256i m0 = tail_mask(nr < 8 ? nr : 8), m1 = tail_mask(nr < 8 ? 0 : (nr < 16 ? nr - 8 : 8));
-  for (int64_t i = 0; i < mr; ++i) {
-    float* row = c + i * ldc;
-    __m256 v0 = _mm256_load_ps(acc_mem + 16 * i), v1 = _mm256_load_ps(acc_mem + 16 * i + 8);
-    if (accumulate) {
-      v0 = _mm256_add_ps(v0, full0 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, m0));
-      if (nr > 8) v1 = _mm256_add_ps(v1, full1 ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, m1));
-    }
-    if (ep) {
-      v0 = finish(v0, *ep, i, 0, m0, full0);
-      if (nr > 8) v1 = finish(v1, *ep, i, 8, m1, full1);
-    }
-    if (full0) _mm256_storeu_ps(row, v0); else _mm256_maskstore_ps(row, m0, v0);
-    if (nr > 8) {
-      if (full1) _mm256_storeu_ps(row + 8, v1); else _mm256_maskstore_ps(row + 8, m1, v1);
-    }
+  TileEpilogue te;  // filled only with an epilogue (value-initialising it costs a rep stos per tile)
+  if (ep) {
+    te.alpha = _mm256_set1_ps(ep->alpha), te.rscale = _mm256_set1_ps(ep->residual_scale);
+    te.p0 = _mm256_set1_ps(ep->p0), te.p1 = _mm256_set1_ps(ep->p1);
+    te.scale = ep->alpha != 1.f;
+    te.row_bias = ep->row_bias, te.col_bias = ep->col_bias, te.residual = ep->residual;
+    te.rrs = ep->residual_row_stride, te.rcs = ep->residual_col_stride;
   }
+  const TileEpilogue* e = ep ? &te : nullptr;
+  const bool full = mr == 6 && nr == 16;
+  with_activation(ep ? ep->act : Activation::None, [&](auto act) {
+    if (full)
+      store_tile<decltype(act)::value, true>(acc_mem, c, ldc, mr, nr, accumulate, e);
+    else
+      store_tile<decltype(act)::value, false>(acc_mem, c, ldc, mr, nr, accumulate, e);
+  });
 }
 
 }  // namespace kiln::cpu::avx2
