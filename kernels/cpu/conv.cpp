@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "kernels/cpu/dispatch.h"
 #include "kernels/cpu/gemm.h"
@@ -20,54 +21,61 @@ Dims2 dims_of(const ConvParams& p) {
           p.dilation[1], p.dilation[2], p.pad_begin[1], p.pad_begin[2]};
 }
 
-thread_local AlignedBuffer t_row;
-
 // im2col straight into the GEMM's packed B layout (kernels/cpu/gemm.h): row r = (c, ki, kj) of
-// one group, column j = (oh, ow). Each row is gathered into a small buffer, then copied into its
-// slot of every nr-wide panel, so the column matrix is written once and never re-read to pack.
+// one group, column j = (oh, ow) goes to panel j / nr, lane j % nr. Panels are filled one after
+// the other, so the writes are sequential; the input plane they gather from stays in cache.
+struct Im2colRow {
+  int64_t plane_offset, ih_offset, iw_offset, lo, hi;  // lo/hi: ow range inside the image
+};
+
 void im2col_packed(const Dims2& d, int64_t channels, const float* x, int64_t nr, float* packed, ThreadPool* pool) {
   const int64_t rows = channels * d.kh * d.kw, cols = d.oh * d.ow;
   const int64_t panels = (cols + nr - 1) / nr, padded = panels * nr;
-  auto body = [&](int64_t r0, int64_t r1) {
-    AlignedBuffer& tmp = t_row;
-    tmp.resize(static_cast<size_t>(padded));
-    float* line = tmp.data();
-    std::fill(line + cols, line + padded, 0.f);
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t c = r / (d.kh * d.kw), ki = (r / d.kw) % d.kh, kj = r % d.kw;
-      const float* plane = x + c * d.ih * d.iw;
-      // Output columns whose input column is inside the image: ow in [lo, hi).
-      const int64_t off = kj * d.dw - d.pw;
-      int64_t lo = off >= 0 ? 0 : (-off + d.sw - 1) / d.sw;
-      int64_t hi = d.iw - off <= 0 ? 0 : (d.iw - off + d.sw - 1) / d.sw;
-      lo = std::min(lo, d.ow), hi = std::clamp(hi, lo, d.ow);
-      float* out = line;
-      for (int64_t oh = 0; oh < d.oh; ++oh, out += d.ow) {
-        const int64_t ih = oh * d.sh + ki * d.dh - d.ph;
-        if (ih < 0 || ih >= d.ih) {
-          std::fill(out, out + d.ow, 0.f);
-          continue;
+  std::vector<Im2colRow> table(static_cast<size_t>(rows));
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t c = r / (d.kh * d.kw), ki = (r / d.kw) % d.kh, kj = r % d.kw;
+    const int64_t off = kj * d.dw - d.pw;
+    int64_t lo = off >= 0 ? 0 : (-off + d.sw - 1) / d.sw;
+    int64_t hi = d.iw - off <= 0 ? 0 : (d.iw - off + d.sw - 1) / d.sw;
+    lo = std::min(lo, d.ow), hi = std::clamp(hi, lo, d.ow);
+    table[static_cast<size_t>(r)] = {c * d.ih * d.iw, ki * d.dh - d.ph, off, lo, hi};
+  }
+  const int64_t blocks = std::max<int64_t>(1, (rows + kGemmKc - 1) / kGemmKc);
+  auto body = [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t q = t / panels, p = t % panels;
+      const int64_t r0 = q * kGemmKc, kc = std::min(kGemmKc, rows - r0);
+      float* dst = packed + q * kGemmKc * padded + p * kc * nr;
+      const int64_t j0 = p * nr, j1 = std::min(cols, j0 + nr);
+      for (int64_t r = r0; r < r0 + kc; ++r, dst += nr) {
+        const Im2colRow& row = table[static_cast<size_t>(r)];
+        float* o = dst;
+        // The panel's columns in runs that share an output row.
+        for (int64_t j = j0; j < j1;) {
+          const int64_t oh = j / d.ow, ow0 = j % d.ow, run = std::min(j1 - j, d.ow - ow0);
+          const int64_t ih = oh * d.sh + row.ih_offset;
+          if (ih < 0 || ih >= d.ih) {
+            std::fill(o, o + run, 0.f);
+          } else {
+            const float* src = x + row.plane_offset + ih * d.iw + row.iw_offset;
+            const int64_t a = std::clamp(row.lo - ow0, int64_t{0}, run), b = std::clamp(row.hi - ow0, a, run);
+            std::fill(o, o + a, 0.f);
+            if (d.sw == 1)
+              std::copy_n(src + ow0 + a, b - a, o + a);
+            else
+              for (int64_t u = a; u < b; ++u) o[u] = src[(ow0 + u) * d.sw];
+            std::fill(o + b, o + run, 0.f);
+          }
+          o += run, j += run;
         }
-        const float* src = plane + ih * d.iw + off;
-        std::fill(out, out + lo, 0.f);
-        if (d.sw == 1)
-          std::memcpy(out + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(float));
-        else
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = src[ow * d.sw];
-        std::fill(out + hi, out + d.ow, 0.f);
+        std::fill(o, dst + nr, 0.f);
       }
-      const int64_t q = r / kGemmKc, kc = std::min(kGemmKc, rows - q * kGemmKc);
-      float* dst = packed + q * kGemmKc * padded + (r - q * kGemmKc) * nr;
-      if (nr == 16)  // a fixed-size copy the compiler unrolls, instead of a memcpy call per panel
-        for (int64_t p = 0; p < panels; ++p) std::copy_n(line + p * 16, 16, dst + p * kc * 16);
-      else
-        for (int64_t p = 0; p < panels; ++p) std::copy_n(line + p * nr, nr, dst + p * kc * nr);
     }
   };
   if (pool && rows * cols > 65536)
-    pool->parallel_for(rows, 4, body);
+    pool->parallel_for(blocks * panels, 4, body);
   else
-    body(0, rows);
+    body(0, blocks * panels);
 }
 
 thread_local AlignedBuffer t_col, t_pad, t_weights;
