@@ -28,9 +28,8 @@ struct Im2colRow {
   int64_t plane_offset, ih_offset, iw_offset, lo, hi;  // lo/hi: ow range inside the image
 };
 
-void im2col_packed(const Dims2& d, int64_t channels, const float* x, int64_t nr, float* packed, ThreadPool* pool) {
-  const int64_t rows = channels * d.kh * d.kw, cols = d.oh * d.ow;
-  const int64_t panels = (cols + nr - 1) / nr, padded = panels * nr;
+std::vector<Im2colRow> im2col_table(const Dims2& d, int64_t channels) {
+  const int64_t rows = channels * d.kh * d.kw;
   std::vector<Im2colRow> table(static_cast<size_t>(rows));
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t c = r / (d.kh * d.kw), ki = (r / d.kw) % d.kh, kj = r % d.kw;
@@ -40,13 +39,21 @@ void im2col_packed(const Dims2& d, int64_t channels, const float* x, int64_t nr,
     lo = std::min(lo, d.ow), hi = std::clamp(hi, lo, d.ow);
     table[static_cast<size_t>(r)] = {c * d.ih * d.iw, ki * d.dh - d.ph, off, lo, hi};
   }
+  return table;
+}
+
+// Columns [c0, c1) (c0 a multiple of nr) of one group's column matrix, packed.
+void im2col_packed(const Dims2& d, const std::vector<Im2colRow>& table, const float* x, int64_t nr, int64_t c0,
+                   int64_t c1, float* packed) {
+  const int64_t rows = static_cast<int64_t>(table.size());
+  const int64_t panels = (c1 - c0 + nr - 1) / nr, padded = panels * nr;
   const int64_t blocks = std::max<int64_t>(1, (rows + kGemmKc - 1) / kGemmKc);
-  auto body = [&](int64_t t0, int64_t t1) {
-    for (int64_t t = t0; t < t1; ++t) {
+  for (int64_t t = 0; t < blocks * panels; ++t) {
+    {
       const int64_t q = t / panels, p = t % panels;
       const int64_t r0 = q * kGemmKc, kc = std::min(kGemmKc, rows - r0);
       float* dst = packed + q * kGemmKc * padded + p * kc * nr;
-      const int64_t j0 = p * nr, j1 = std::min(cols, j0 + nr);
+      const int64_t j0 = c0 + p * nr, j1 = std::min(c1, j0 + nr);
       for (int64_t r = r0; r < r0 + kc; ++r, dst += nr) {
         const Im2colRow& row = table[static_cast<size_t>(r)];
         float* o = dst;
@@ -71,14 +78,10 @@ void im2col_packed(const Dims2& d, int64_t channels, const float* x, int64_t nr,
         std::fill(o, dst + nr, 0.f);
       }
     }
-  };
-  if (pool && rows * cols > 65536)
-    pool->parallel_for(blocks * panels, 4, body);
-  else
-    body(0, blocks * panels);
+  }
 }
 
-thread_local AlignedBuffer t_col, t_pad, t_weights;
+thread_local AlignedBuffer t_pad, t_weights;
 
 void depthwise(const CpuKernels& k, const ConvParams& p, const float* x, const float* w, float* y, const Epilogue& ep,
                ThreadPool* pool) {
@@ -162,6 +165,12 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
     packed_w = t_weights.data();
   }
   const size_t per_group = f32_packed_a_size(k, mg, kg);
+  std::vector<Im2colRow> table;
+  if (algo == ConvAlgorithm::Im2col) table = im2col_table(d, cg);
+  const float* columns_of = nullptr;
+  const PackBColumns pack_columns = [&](int64_t j0, int64_t j1, float* out) {
+    im2col_packed(d, table, columns_of, k.gemm_nr, j0, j1, out);
+  };
   for (int64_t n = 0; n < p.batch; ++n)
     for (int64_t g = 0; g < p.group; ++g) {
       const float* xg = x + (n * p.in_channels + g * cg) * ihw;
@@ -169,9 +178,8 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
       if (algo == ConvAlgorithm::Pointwise) {
         b.data = xg, b.rs = ihw, b.cs = 1;
       } else {
-        t_col.resize(f32_packed_b_size(k, kg, ohw));
-        im2col_packed(d, cg, xg, k.gemm_nr, t_col.data(), pool);
-        b.packed = t_col.data();
+        b.pack_b = &pack_columns;
+        columns_of = xg;
       }
       GemmOperand a;
       a.packed = packed_w + per_group * static_cast<size_t>(g);

@@ -39,14 +39,15 @@ void pack_panel(const float* src, int64_t xs, int64_t ks, int64_t r0, int64_t ex
   }
 }
 
-// Packs an operand whose panels run along `extent` (m for A, n for B) with panel width w.
+// Packs an operand whose panels run along `extent` (m for A, n for B) with panel width w: the
+// panels of [first, extent) (first a multiple of w), laid out as a packed operand of their own.
 void pack(int64_t extent, int64_t kdim, const float* src, int64_t xs, int64_t ks, int64_t w, float* out,
-          ThreadPool* pool) {
-  const int64_t panels = ceil_div(extent, w), padded = panels * w, blocks = k_blocks(kdim);
+          ThreadPool* pool, int64_t first = 0) {
+  const int64_t panels = ceil_div(extent - first, w), padded = panels * w, blocks = k_blocks(kdim);
   auto body = [&](int64_t task) {
     const int64_t q = task / panels, panel = task % panels;
     const int64_t k0 = q * kGemmKc, kc = std::min(kGemmKc, kdim - k0);
-    pack_panel(src, xs, ks, panel * w, extent, k0, kc, w, out + q * kGemmKc * padded + panel * kc * w);
+    pack_panel(src, xs, ks, first + panel * w, extent, k0, kc, w, out + q * kGemmKc * padded + panel * kc * w);
   };
   const int64_t tasks = blocks * panels;
   if (pool && pool->threads() > 1 && extent * kdim > 16384)
@@ -86,43 +87,23 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
   if (m <= 0 || n <= 0) return;
   const int64_t mr = k.gemm_mr, nr = k.gemm_nr;
   const float* pa = a.packed;
-  const float* pb = b.packed;
   if (!pa) {
     t_scratch.a.resize(f32_packed_a_size(k, m, kdim));
     f32_pack_a(k, m, kdim, a.data, a.rs, a.cs, t_scratch.a.data(), pool);
     pa = t_scratch.a.data();
   }
-  if (!pb) {
-    t_scratch.b.resize(f32_packed_b_size(k, kdim, n));
-    f32_pack_b(k, kdim, n, b.data, b.rs, b.cs, t_scratch.b.data(), pool);
-    pb = t_scratch.b.data();
-  }
-  const int64_t mp = round_up(m, mr), np = round_up(n, nr), blocks = k_blocks(kdim);
-
-  // Output tiles of mc x nc (A's block in L2, one B panel in L1 per sweep over the tile's rows);
-  // split further until every thread has at least two tiles to balance.
+  const int64_t mp = round_up(m, mr), blocks = k_blocks(kdim);
   const int threads = pool ? pool->threads() : 1;
-  int64_t tm = ceil_div(m, 144), tn = ceil_div(n, 512);
-  while (tm * tn < 2 * threads && (ceil_div(m, tm) > mr || ceil_div(n, tn) > nr)) {
-    if (ceil_div(n, tn) / nr >= ceil_div(m, tm) / mr && ceil_div(n, tn) > nr)
-      ++tn;
-    else if (ceil_div(m, tm) > mr)
-      ++tm;
-    else
-      ++tn;
-  }
-  const int64_t mc = round_up(ceil_div(m, tm), mr), nc = round_up(ceil_div(n, tn), nr);
-  tm = ceil_div(m, mc), tn = ceil_div(n, nc);
+  const bool parallel = pool && threads > 1 && m * n * std::max<int64_t>(kdim, 1) >= (int64_t{1} << 18);
   const bool need_epilogue = !ep.trivial();
 
-  auto tile = [&](int64_t t) {
-    const int64_t i0 = (t / tn) * mc, j0 = (t % tn) * nc;
-    const int64_t i1 = std::min(m, i0 + mc), j1 = std::min(n, j0 + nc);
+  // C[i0:i1, j0:j1] from the packed B block of columns [bj, ...) at bpacked (bnp columns padded).
+  auto compute = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1, const float* bpacked, int64_t bj, int64_t bnp) {
     for (int64_t q = 0; q < blocks; ++q) {
       const int64_t kc = std::max<int64_t>(0, std::min(kGemmKc, kdim - q * kGemmKc));
       const bool last = q + 1 == blocks;
       const float* ablock = pa + q * kGemmKc * mp;
-      const float* bblock = pb + q * kGemmKc * np;
+      const float* bblock = bpacked + q * kGemmKc * bnp;
       auto call = [&](int64_t i, int64_t j) {
         Epilogue tile_ep;
         const Epilogue* e = nullptr;
@@ -130,7 +111,7 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
           tile_ep = ep.at(i, j);
           e = &tile_ep;
         }
-        k.f32_gemm_ukernel(kc, ablock + (i / mr) * kc * mr, bblock + (j / nr) * kc * nr, c + i * ldc + j, ldc,
+        k.f32_gemm_ukernel(kc, ablock + (i / mr) * kc * mr, bblock + ((j - bj) / nr) * kc * nr, c + i * ldc + j, ldc,
                            std::min(mr, i1 - i), std::min(nr, j1 - j), q > 0, e);
       };
       // A deep K block keeps one B panel in L1 across the tile's rows (j outer). A shallow one
@@ -146,10 +127,52 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
       }
     }
   };
-  if (pool && threads > 1 && tm * tn > 1 && m * n * std::max<int64_t>(kdim, 1) > 32768)
-    pool->run(tm * tn, tile);
+
+  if (b.packed) {
+    // B packed whole: output tiles of mc x nc (A's block in L2), split until every thread has at
+    // least two tiles.
+    const int64_t np = round_up(n, nr);
+    int64_t tm = ceil_div(m, 144), tn = ceil_div(n, 512);
+    while (tm * tn < 2 * threads && (ceil_div(m, tm) > mr || ceil_div(n, tn) > nr)) {
+      if (ceil_div(n, tn) / nr >= ceil_div(m, tm) / mr && ceil_div(n, tn) > nr)
+        ++tn;
+      else if (ceil_div(m, tm) > mr)
+        ++tm;
+      else
+        ++tn;
+    }
+    const int64_t mc = round_up(ceil_div(m, tm), mr), nc = round_up(ceil_div(n, tn), nr);
+    tm = ceil_div(m, mc), tn = ceil_div(n, nc);
+    auto tile = [&](int64_t t) {
+      const int64_t i0 = (t / tn) * mc, j0 = (t % tn) * nc;
+      compute(i0, std::min(m, i0 + mc), j0, std::min(n, j0 + nc), b.packed, 0, np);
+    };
+    if (parallel && tm * tn > 1)
+      pool->run(tm * tn, tile);
+    else
+      for (int64_t t = 0; t < tm * tn; ++t) tile(t);
+    return;
+  }
+
+  // B packed on the fly, one block of columns at a time into a per-thread buffer that stays in
+  // L2 (about 256 KiB), and consumed by every row of C before the next block is packed.
+  int64_t nc = std::clamp<int64_t>(65536 / std::max<int64_t>(kdim, 1) / nr * nr, nr, 1024);
+  if (parallel) nc = std::min(nc, std::max(nr, round_up(ceil_div(n, 2 * threads), nr)));
+  const int64_t tn = ceil_div(n, nc);
+  auto column_block = [&](int64_t t) {
+    const int64_t j0 = t * nc, j1 = std::min(n, j0 + nc), bnp = round_up(j1 - j0, nr);
+    AlignedBuffer& buf = t_scratch.b;
+    buf.resize(static_cast<size_t>(bnp * std::max<int64_t>(kdim, 1)));
+    if (b.pack_b)
+      (*b.pack_b)(j0, j1, buf.data());
+    else
+      pack(j1, kdim, b.data, b.cs, b.rs, nr, buf.data(), nullptr, j0);
+    for (int64_t i0 = 0; i0 < m; i0 += 144) compute(i0, std::min(m, i0 + 144), j0, j1, buf.data(), j0, bnp);
+  };
+  if (parallel && tn > 1)
+    pool->run(tn, column_block);
   else
-    for (int64_t t = 0; t < tm * tn; ++t) tile(t);
+    for (int64_t t = 0; t < tn; ++t) column_block(t);
 }
 
 void f32_gemm(int64_t m, int64_t n, int64_t kdim, const GemmOperand& a, const GemmOperand& b, float* c, int64_t ldc,

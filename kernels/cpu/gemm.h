@@ -7,6 +7,7 @@
 // the panel is k, zero-padded past m), at offset q * kGemmKc * round_up(m, mr); B likewise with
 // nr-wide panels of kc_q x nr.
 #include <cstdint>
+#include <functional>
 
 #include "kernels/cpu/aligned_buffer.h"
 #include "kernels/cpu/epilogue.h"
@@ -18,11 +19,17 @@ struct CpuKernels;
 
 inline constexpr int64_t kGemmKc = 256;
 
-// A matrix operand: element (r, c) at data[r * rs + c * cs], or already packed.
+// Fills `out` with the columns [j0, j1) of B (j0 a multiple of the tile's nr), for every K block,
+// laid out as the packed B of a kdim x (j1 - j0) matrix: how im2col feeds the GEMM directly.
+using PackBColumns = std::function<void(int64_t j0, int64_t j1, float* out)>;
+
+// A matrix operand: element (r, c) at data[r * rs + c * cs], already packed, or (B only)
+// packed on demand by a callback.
 struct GemmOperand {
   const float* data = nullptr;
   int64_t rs = 0, cs = 1;
   const float* packed = nullptr;  // when set, data/rs/cs are ignored
+  const PackBColumns* pack_b = nullptr;
 };
 
 size_t f32_packed_a_size(const CpuKernels& k, int64_t m, int64_t kdim);
@@ -34,6 +41,8 @@ void f32_pack_b(const CpuKernels& k, int64_t kdim, int64_t n, const float* b, in
                 ThreadPool* pool = nullptr);
 
 // C (row stride ldc) = epilogue(A · B). A is m x kdim, B is kdim x n. pool may be null (one thread).
+// A B that is not pre-packed is packed a block of columns at a time, each block used by every row
+// of C while it is in L2; threads split C by column blocks then, by tiles for a pre-packed B.
 void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const GemmOperand& a, const GemmOperand& b,
               float* c, int64_t ldc, const Epilogue& ep, ThreadPool* pool = nullptr);
 // The same through cpu_kernels().
