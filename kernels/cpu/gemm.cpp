@@ -98,6 +98,8 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
   const bool need_epilogue = !ep.trivial();
 
   // C[i0:i1, j0:j1] from the packed B block of columns [bj, ...) at bpacked (bnp columns padded).
+  // K blocks outermost (BLIS order): one K slice of the B block stays in L2 while row blocks of
+  // A (in L2 too) sweep over it; C is re-read once per K block.
   auto compute = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1, const float* bpacked, int64_t bj, int64_t bnp) {
     for (int64_t q = 0; q < blocks; ++q) {
       const int64_t kc = std::max<int64_t>(0, std::min(kGemmKc, kdim - q * kGemmKc));
@@ -114,16 +116,19 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
         k.f32_gemm_ukernel(kc, ablock + (i / mr) * kc * mr, bblock + ((j - bj) / nr) * kc * nr, c + i * ldc + j, ldc,
                            std::min(mr, i1 - i), std::min(nr, j1 - j), q > 0, e);
       };
-      // A deep K block keeps one B panel in L1 across the tile's rows (j outer). A shallow one
-      // leaves the tile's whole B block in L2, so sweep C row by row instead (i outer): its
-      // stores then walk consecutive lines rather than lines a row stride apart, which on a
-      // power-of-two width all fall into one L1 set.
-      if (kc * (j1 - j0) <= 32768) {
-        for (int64_t i = i0; i < i1; i += mr)
-          for (int64_t j = j0; j < j1; j += nr) call(i, j);
-      } else {
-        for (int64_t j = j0; j < j1; j += nr)
-          for (int64_t i = i0; i < i1; i += mr) call(i, j);
+      for (int64_t ib = i0; ib < i1; ib += 144) {
+        const int64_t ie = std::min(i1, ib + 144);
+        // A deep K block keeps one B panel in L1 across the block's rows (j outer). A shallow
+        // one leaves the whole B slice in L1/L2, so sweep C row by row instead (i outer): its
+        // stores then walk consecutive lines rather than lines a row stride apart, which on a
+        // power-of-two width all fall into one L1 set.
+        if (kc * (j1 - j0) <= 32768) {
+          for (int64_t i = ib; i < ie; i += mr)
+            for (int64_t j = j0; j < j1; j += nr) call(i, j);
+        } else {
+          for (int64_t j = j0; j < j1; j += nr)
+            for (int64_t i = ib; i < ie; i += mr) call(i, j);
+        }
       }
     }
   };
@@ -154,9 +159,9 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
     return;
   }
 
-  // B packed on the fly, one block of columns at a time into a per-thread buffer that stays in
-  // L2 (about 256 KiB), and consumed by every row of C before the next block is packed.
-  int64_t nc = std::clamp<int64_t>(65536 / std::max<int64_t>(kdim, 1) / nr * nr, nr, 1024);
+  // B packed on the fly, one block of columns at a time into a per-thread buffer (each K slice
+  // of it about 256 KiB, to stay in L2), consumed by every row of C before the next is packed.
+  int64_t nc = std::clamp<int64_t>(65536 / std::clamp<int64_t>(kdim, 1, kGemmKc) / nr * nr, nr, 1024);
   if (parallel) nc = std::min(nc, std::max(nr, round_up(ceil_div(n, 2 * threads), nr)));
   const int64_t tn = ceil_div(n, nc);
   auto column_block = [&](int64_t t) {
@@ -167,7 +172,7 @@ void f32_gemm(const CpuKernels& k, int64_t m, int64_t n, int64_t kdim, const Gem
       (*b.pack_b)(j0, j1, buf.data());
     else
       pack(j1, kdim, b.data, b.cs, b.rs, nr, buf.data(), nullptr, j0);
-    for (int64_t i0 = 0; i0 < m; i0 += 144) compute(i0, std::min(m, i0 + 144), j0, j1, buf.data(), j0, bnp);
+    compute(0, m, j0, j1, buf.data(), j0, bnp);
   };
   if (parallel && tn > 1)
     pool->run(tn, column_block);
