@@ -128,6 +128,47 @@ void depthwise(const CpuKernels& k, const ConvParams& p, const float* x, const f
     body(0, planes);
 }
 
+void direct(const CpuKernels& k, const ConvParams& p, const float* x, const float* packed_w, float* y,
+            const Epilogue& ep, ThreadPool* pool) {
+  const Dims2 d = dims_of(p);
+  DirectConvParams dp;
+  dp.in_channels = p.in_channels, dp.out_channels = p.out_channels;
+  dp.out_h = d.oh, dp.out_w = d.ow, dp.kernel_h = d.kh, dp.kernel_w = d.kw, dp.stride_h = d.sh, dp.stride_w = d.sw;
+  // Padded so that every 8-column vector of every output row reads inside its input row.
+  dp.in_h = (d.oh - 1) * d.sh + d.kh;
+  dp.in_w = (d.ow + 7) / 8 * 8 * d.sw + d.kw + 8;
+  const int64_t ohw = d.oh * d.ow, plane = dp.in_h * dp.in_w;
+  const int64_t taps = p.in_channels * d.kh * d.kw, blocks = (p.out_channels + 7) / 8;
+  const size_t padded_size = static_cast<size_t>(p.in_channels * plane + 32);
+  t_pad.resize(padded_size);
+  float* buf = t_pad.data();
+  for (int64_t n = 0; n < p.batch; ++n) {
+    std::fill(buf, buf + padded_size, 0.f);
+    for (int64_t c = 0; c < p.in_channels; ++c)
+      for (int64_t ih = 0; ih < d.ih; ++ih) {
+        const int64_t r = ih + d.ph;
+        if (r >= dp.in_h) break;
+        const int64_t lo = std::min(dp.in_w, d.pw), hi = std::min(dp.in_w, d.pw + d.iw);
+        std::copy_n(x + (n * p.in_channels + c) * d.ih * d.iw + ih * d.iw, hi - lo, buf + c * plane + r * dp.in_w + lo);
+      }
+    float* yn = y + n * p.out_channels * ohw;
+    auto body = [&](int64_t b0, int64_t b1) {
+      DirectConvParams part = dp;
+      part.out_channels = std::min(p.out_channels, b1 * 8) - b0 * 8;
+      k.f32_conv_direct(part, buf, packed_w + b0 * taps * 8, yn + b0 * 8 * ohw);
+      if (!ep.trivial()) {
+        Epilogue e = ep.at(b0 * 8, 0);
+        if (e.residual) e.residual += n * p.out_channels * ohw;
+        k.f32_epilogue_inplace(yn + b0 * 8 * ohw, part.out_channels, ohw, ohw, e);
+      }
+    };
+    if (pool && blocks > 1 && p.out_channels * ohw * taps > 65536)
+      pool->parallel_for(blocks, 1, body);
+    else
+      body(0, blocks);
+  }
+}
+
 }  // namespace
 
 bool f32_conv_supported(const ConvParams& p) {
@@ -138,6 +179,12 @@ bool f32_conv_supported(const ConvParams& p) {
 ConvAlgorithm f32_conv_algorithm(const ConvParams& p) {
   if (p.group == p.in_channels && p.group == p.out_channels && p.dilation[1] == 1 && p.dilation[2] == 1)
     return ConvAlgorithm::Depthwise;
+  // Measured (bench_kernels BM_Conv): for a 3-channel 7x7/2 stem the direct kernel beats
+  // im2col + GEMM at 16 output channels (1.4x) and loses at 64 (0.6x), where the GEMM's larger
+  // M amortises im2col.
+  if (p.group == 1 && p.in_channels <= 4 && p.out_channels <= 16 && p.dilation[1] == 1 && p.dilation[2] == 1 &&
+      p.kernel[1] * p.kernel[2] >= 3)
+    return ConvAlgorithm::Direct;
   if (p.kernel[1] == 1 && p.kernel[2] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[1] == 0 &&
       p.pad_begin[2] == 0 && p.out[1] == p.in[1] && p.out[2] == p.in[2])
     return ConvAlgorithm::Pointwise;
@@ -145,7 +192,17 @@ ConvAlgorithm f32_conv_algorithm(const ConvParams& p) {
 }
 
 void f32_conv_pack_weights(const CpuKernels& k, const ConvParams& p, const float* w, AlignedBuffer& out) {
-  if (f32_conv_algorithm(p) == ConvAlgorithm::Depthwise) return;
+  const ConvAlgorithm algo = f32_conv_algorithm(p);
+  if (algo == ConvAlgorithm::Depthwise) return;
+  if (algo == ConvAlgorithm::Direct) {  // [ceil(M/8)][C][kh][kw][8], zero past M
+    const int64_t taps = p.in_channels * p.kernel[1] * p.kernel[2], blocks = (p.out_channels + 7) / 8;
+    out.resize(static_cast<size_t>(blocks * taps * 8));
+    float* o = out.data();
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t t = 0; t < taps; ++t)
+        for (int64_t j = 0; j < 8; ++j, ++o) *o = b * 8 + j < p.out_channels ? w[(b * 8 + j) * taps + t] : 0.f;
+    return;
+  }
   const int64_t mg = p.out_channels / p.group, kg = p.in_channels / p.group * p.kernel[1] * p.kernel[2];
   const size_t per_group = f32_packed_a_size(k, mg, kg);
   out.resize(per_group * static_cast<size_t>(p.group));
@@ -157,13 +214,14 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
               float* y, const Epilogue& ep, ThreadPool* pool) {
   const ConvAlgorithm algo = f32_conv_algorithm(p);
   if (algo == ConvAlgorithm::Depthwise) return depthwise(k, p, x, w, y, ep, pool);
-  const Dims2 d = dims_of(p);
-  const int64_t cg = p.in_channels / p.group, mg = p.out_channels / p.group, kg = cg * d.kh * d.kw;
-  const int64_t ohw = d.oh * d.ow, ihw = d.ih * d.iw;
   if (!packed_w) {
     f32_conv_pack_weights(k, p, w, t_weights);
     packed_w = t_weights.data();
   }
+  if (algo == ConvAlgorithm::Direct) return direct(k, p, x, packed_w, y, ep, pool);
+  const Dims2 d = dims_of(p);
+  const int64_t cg = p.in_channels / p.group, mg = p.out_channels / p.group, kg = cg * d.kh * d.kw;
+  const int64_t ohw = d.oh * d.ow, ihw = d.ih * d.iw;
   const size_t per_group = f32_packed_a_size(k, mg, kg);
   std::vector<Im2colRow> table;
   if (algo == ConvAlgorithm::Im2col) table = im2col_table(d, cg);

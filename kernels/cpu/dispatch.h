@@ -20,6 +20,17 @@ struct DwConvPlane {
   int64_t out_h = 0, out_w = 0;
 };
 
+// A direct (im2col-free) convolution for layers with few input channels (network stems), where
+// im2col would write kernel_h·kernel_w/stride² times the input: all output channels of one
+// zero-padded image (in_channels planes of in_h x in_w, at least 16 floats of slack after the
+// last), weights packed by f32_conv_direct_pack in blocks of 8 output channels.
+struct DirectConvParams {
+  int64_t in_channels = 1, out_channels = 1;
+  int64_t in_h = 0, in_w = 0;  // padded
+  int64_t out_h = 0, out_w = 0;
+  int64_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
+};
+
 enum class BinaryOp : int32_t { Add, Sub, Mul, Div };
 
 struct CpuKernels {
@@ -35,6 +46,9 @@ struct CpuKernels {
 
   // Depthwise convolution of one padded plane with a kernel_h x kernel_w filter (no bias).
   void (*f32_dwconv_plane)(const DwConvPlane& p, const float* x, const float* w, float* y) = nullptr;
+
+  // Direct convolution (no bias) of one padded image into y [out_channels, out_h, out_w].
+  void (*f32_conv_direct)(const DirectConvParams& p, const float* x, const float* packed_w, float* y) = nullptr;
 
   // y = epilogue(y) over a rows x cols block with row stride ldy (acc is what y holds).
   void (*f32_epilogue_inplace)(float* y, int64_t rows, int64_t cols, int64_t ldy, const Epilogue& e) = nullptr;

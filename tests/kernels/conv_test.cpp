@@ -1,4 +1,4 @@
-// Fast convolution (kernels/cpu/conv.h) against f32_conv_ref: all three algorithms, tail sizes,
+// Fast convolution (kernels/cpu/conv.h) against f32_conv_ref: all four algorithms, tail sizes,
 // strides, padding, dilation, groups, batch, threads 1 and 2, pre-packed weights and epilogues.
 #include "kernel_test_util.h"
 #include "kernels/cpu/conv.h"
@@ -59,6 +59,8 @@ TEST(F32Conv, AlgorithmChoice) {
   EXPECT_EQ(f32_conv_algorithm(params_of({1, 8, 4, 5, 5, 1, 1, 0, 1, 1})), ConvAlgorithm::Pointwise);
   EXPECT_EQ(f32_conv_algorithm(params_of({1, 8, 4, 5, 5, 1, 2, 0, 1, 1})), ConvAlgorithm::Im2col);
   EXPECT_EQ(f32_conv_algorithm(params_of({1, 8, 4, 5, 5, 3, 1, 1, 1, 1})), ConvAlgorithm::Im2col);
+  EXPECT_EQ(f32_conv_algorithm(params_of({1, 3, 16, 9, 9, 7, 2, 3, 1, 1})), ConvAlgorithm::Direct);
+  EXPECT_EQ(f32_conv_algorithm(params_of({1, 3, 16, 9, 9, 3, 1, 1, 2, 1})), ConvAlgorithm::Im2col);
 }
 
 TEST(F32Conv, GemmAlgorithmsOverTails) {
@@ -72,14 +74,17 @@ TEST(F32Conv, GemmAlgorithmsOverTails) {
 
 TEST(F32Conv, ModelShapesOptionsAndEpilogues) {
   const std::vector<ConvCase> cases = {
-      {1, 3, 16, 31, 31, 7, 2, 3, 1, 1},   // a stem
+      {1, 3, 24, 31, 31, 7, 2, 3, 1, 1},   // a stem through im2col
       {2, 16, 32, 15, 15, 3, 2, 1, 1, 1},  // batch 2, downsampling
       {1, 32, 64, 9, 9, 1, 1, 0, 1, 1},    // pointwise
       {1, 12, 12, 11, 11, 3, 1, 2, 2, 1},  // dilation 2
       {1, 8, 12, 9, 9, 3, 1, 1, 1, 4},     // grouped
       {1, 300, 20, 6, 6, 3, 1, 1, 1, 1},   // K past one GEMM K block
       {1, 5, 7, 1, 1, 1, 1, 0, 1, 1},      // 1x1 image
-      {1, 4, 4, 3, 3, 3, 1, 3, 1, 1},      // padding larger than the image
+      {1, 4, 4, 3, 3, 3, 1, 3, 1, 1},      // padding larger than the image (direct)
+      {2, 2, 9, 13, 14, 5, 3, 2, 1, 1},    // direct, stride 3 (gathered columns), batch 2
+      {1, 1, 15, 20, 23, 3, 1, 0, 1, 1},   // direct, stride 1, no padding
+      {1, 3, 16, 31, 31, 7, 2, 3, 1, 1},   // direct, the resnet_style stem
   };
   for (const NamedKernels& nk : kernel_tables())
     for (const ConvCase& t : cases)

@@ -8,6 +8,7 @@ void fill_scalar_kernels(CpuKernels& k) {
   k.gemm_mr = 6, k.gemm_nr = 16;
   k.f32_gemm_ukernel = scalar::f32_gemm_6x16_scalar;
   k.f32_dwconv_plane = scalar::f32_dwconv_plane_scalar;
+  k.f32_conv_direct = scalar::f32_conv_direct_scalar;
   k.f32_epilogue_inplace = scalar::f32_epilogue_inplace_scalar;
   k.f32_activation = scalar::f32_activation_scalar;
   k.f32_exp = scalar::f32_exp_scalar;
