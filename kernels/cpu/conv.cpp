@@ -97,22 +97,15 @@ void depthwise(const CpuKernels& k, const ConvParams& p, const float* x, const f
     AlignedBuffer& pad = t_pad;
     pad.resize(static_cast<size_t>(ph * pw + 32));
     float* buf = pad.data();
-    std::fill(buf + ph * pw, buf + ph * pw + 32, 0.f);
+    // Every plane has the same geometry: zero the buffer once, then each plane overwrites only
+    // the cells inside the image (the border stays zero).
+    std::fill(buf, buf + ph * pw + 32, 0.f);
+    const int64_t lo = std::min(pw, d.pw), hi = std::clamp(d.pw + d.iw, lo, pw);
     for (int64_t t = b; t < e; ++t) {
       const int64_t c = t % p.out_channels, n = t / p.out_channels;
       const float* src = x + t * d.ih * d.iw;
-      for (int64_t r = 0; r < ph; ++r) {
-        float* row = buf + r * pw;
-        const int64_t ih = r - d.ph;
-        if (ih < 0 || ih >= d.ih) {
-          std::fill(row, row + pw, 0.f);
-          continue;
-        }
-        const int64_t lo = std::min(pw, d.pw), hi = std::clamp(d.pw + d.iw, lo, pw);
-        std::fill(row, row + lo, 0.f);
-        std::memcpy(row + lo, src + ih * d.iw + (lo - d.pw), static_cast<size_t>(hi - lo) * sizeof(float));
-        std::fill(row + hi, row + pw, 0.f);
-      }
+      for (int64_t ih = 0; ih < d.ih && ih + d.ph < ph; ++ih)
+        if (ih + d.ph >= 0) std::copy_n(src + ih * d.iw + (lo - d.pw), hi - lo, buf + (ih + d.ph) * pw + lo);
       float* out = y + t * ohw;
       k.f32_dwconv_plane(plane, buf, w + c * d.kh * d.kw, out);
       if (need_epilogue) {

@@ -19,6 +19,10 @@ int64_t k_blocks(int64_t kdim) { return std::max<int64_t>(1, ceil_div(kdim, kGem
 void pack_panel(const float* src, int64_t xs, int64_t ks, int64_t r0, int64_t extent, int64_t k0, int64_t kc,
                 int64_t w, float* out) {
   const int64_t valid = std::min(w, extent - r0);
+  if (xs == 1 && valid == 16 && w == 16) {  // a whole 16-wide panel: fixed-size copies, no calls
+    for (int64_t p = 0; p < kc; ++p) std::copy_n(src + (k0 + p) * ks + r0, 16, out + p * 16);
+    return;
+  }
   if (xs == 1) {  // the panel's row is contiguous in the source
     for (int64_t p = 0; p < kc; ++p) {
       const float* s = src + (k0 + p) * ks + r0;
