@@ -2,6 +2,7 @@
 // kernels/cpu/x86/avx2_math.h hold for every table (the scalar one is libm itself).
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 
 #include "kernel_test_util.h"
 
@@ -35,6 +36,7 @@ TEST(VectorMath, ExpRelativeError) {
   const auto x = sweep(-87.f, 88.f, 0.00137f);
   for (const NamedKernels& nk : kernel_tables()) {
     const Errors e = measure(x, nk.table.f32_exp, [](double v) { return std::exp(v); });
+    std::cout << nk.name << " exp: max relative error " << e.rel << "\n";
     EXPECT_LE(e.rel, 3e-7) << nk.name;
   }
 }
@@ -72,6 +74,7 @@ TEST(VectorMath, ActivationsAbsoluteError) {
       const Errors e = measure(
           x, [&](const float* in, float* out, int64_t n) { nk.table.f32_activation(in, out, n, b.act, 0.f, 0.f); },
           b.want);
+      std::cout << nk.name << " activation " << static_cast<int>(b.act) << ": max absolute error " << e.abs << "\n";
       EXPECT_LE(e.abs, b.abs) << nk.name << " activation " << static_cast<int>(b.act);
     }
 }
@@ -80,6 +83,7 @@ TEST(VectorMath, ErfAbsoluteError) {
   const auto x = sweep(-6.f, 6.f, 0.000377f);
   for (const NamedKernels& nk : kernel_tables()) {
     const Errors e = measure(x, nk.table.f32_erf, [](double v) { return std::erf(v); });
+    std::cout << nk.name << " erf: max absolute error " << e.abs << "\n";
     EXPECT_LE(e.abs, 5e-7) << nk.name;
   }
 }
