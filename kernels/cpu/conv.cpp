@@ -66,6 +66,11 @@ void im2col_packed(const Dims2& d, const std::vector<Im2colRow>& table, const fl
           } else {
             const float* src = x + row.plane_offset + ih * d.iw + row.iw_offset;
             const int64_t a = std::clamp(row.lo - ow0, int64_t{0}, run), b = std::clamp(row.hi - ow0, a, run);
+            if (d.sw == 1 && a == 0 && b == 16 && run == 16) {  // a whole interior run: inlined copy
+              std::copy_n(src + ow0, 16, o);
+              o += run, j += run;
+              continue;
+            }
             std::fill(o, o + a, 0.f);
             if (d.sw == 1)
               std::copy_n(src + ow0 + a, b - a, o + a);
