@@ -31,17 +31,25 @@ void direct(const DirectConvParams& p, const float* x, const float* packed_w, fl
     const int64_t channels = std::min<int64_t>(8, p.out_channels - mb);
     for (int64_t oh = 0; oh < p.out_h; ++oh)
       for (int64_t ow = 0; ow < p.out_w; ow += 8) {
-        __m256 acc[8];
-        for (int o = 0; o < 8; ++o) acc[o] = _mm256_setzero_ps();
+        // Named accumulators: with an array, compilers keep them in memory across the tap loops.
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         const float* w = wb;
         for (int64_t c = 0; c < p.in_channels; ++c)
           for (int64_t kh = 0; kh < p.kernel_h; ++kh) {
             const float* row = x + (c * p.in_h + oh * p.stride_h + kh) * p.in_w + ow * sw;
             for (int64_t kw = 0; kw < p.kernel_w; ++kw, w += 8) {
               const __m256 xv = load_columns<S>(row + kw, index);
-              for (int o = 0; o < 8; ++o) acc[o] = _mm256_fmadd_ps(_mm256_broadcast_ss(w + o), xv, acc[o]);
+              a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 0), xv, a0);
+              a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 1), xv, a1);
+              a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 2), xv, a2);
+              a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 3), xv, a3);
+              a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 4), xv, a4);
+              a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 5), xv, a5);
+              a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 6), xv, a6);
+              a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + 7), xv, a7);
             }
           }
+        const __m256 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
         const int64_t cols = std::min<int64_t>(8, p.out_w - ow);
         float* out = y + mb * ohw + oh * p.out_w + ow;
         if (cols == 8) {
