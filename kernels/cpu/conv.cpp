@@ -66,8 +66,11 @@ void im2col_packed(const Dims2& d, const std::vector<Im2colRow>& table, const fl
           } else {
             const float* src = x + row.plane_offset + ih * d.iw + row.iw_offset;
             const int64_t a = std::clamp(row.lo - ow0, int64_t{0}, run), b = std::clamp(row.hi - ow0, a, run);
-            if (d.sw == 1 && a == 0 && b == 16 && run == 16) {  // a whole interior run: inlined copy
-              std::copy_n(src + ow0, 16, o);
+            if (a == 0 && b == run) {  // no padding in the run (always, on a padded image)
+              if (d.sw == 1 && run == 16)
+                std::copy_n(src + ow0, 16, o);  // a fixed-size copy: inlined
+              else
+                for (int64_t u = 0; u < run; ++u) o[u] = src[(ow0 + u) * d.sw];
               o += run, j += run;
               continue;
             }
@@ -221,11 +224,22 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
   const int64_t cg = p.in_channels / p.group, mg = p.out_channels / p.group, kg = cg * d.kh * d.kw;
   const int64_t ohw = d.oh * d.ow, ihw = d.ih * d.iw;
   const size_t per_group = f32_packed_a_size(k, mg, kg);
+  // im2col of a padded conv reads a zero-padded copy of the image (one pass over the input,
+  // which im2col then reads kh·kw/stride² times), so that no run of columns needs a bounds check.
+  Dims2 padded = d;
+  const bool pad_input = algo == ConvAlgorithm::Im2col && (d.ph != 0 || d.pw != 0 || (d.oh - 1) * d.sh + (d.kh - 1) * d.dh >= d.ih ||
+                                                           (d.ow - 1) * d.sw + (d.kw - 1) * d.dw >= d.iw);
+  if (pad_input) {
+    padded.ih = (d.oh - 1) * d.sh + (d.kh - 1) * d.dh + 1, padded.iw = (d.ow - 1) * d.sw + (d.kw - 1) * d.dw + 1;
+    padded.ph = padded.pw = 0;
+    t_pad.resize(static_cast<size_t>(cg * padded.ih * padded.iw + 16));
+  }
+  const Dims2& dc = pad_input ? padded : d;
   std::vector<Im2colRow> table;
-  if (algo == ConvAlgorithm::Im2col) table = im2col_table(d, cg);
+  if (algo == ConvAlgorithm::Im2col) table = im2col_table(dc, cg);
   const float* columns_of = nullptr;
   const PackBColumns pack_columns = [&](int64_t j0, int64_t j1, float* out) {
-    im2col_packed(d, table, columns_of, k.gemm_nr, j0, j1, out);
+    im2col_packed(dc, table, columns_of, k.gemm_nr, j0, j1, out);
   };
   for (int64_t n = 0; n < p.batch; ++n)
     for (int64_t g = 0; g < p.group; ++g) {
@@ -236,6 +250,17 @@ void f32_conv(const CpuKernels& k, const ConvParams& p, const float* x, const fl
       } else {
         b.pack_b = &pack_columns;
         columns_of = xg;
+        if (pad_input) {
+          float* buf = t_pad.data();
+          const int64_t pplane = padded.ih * padded.iw;
+          std::fill(buf, buf + cg * pplane, 0.f);
+          const int64_t lo = std::min(padded.iw, d.pw), hi = std::clamp(d.pw + d.iw, lo, padded.iw);
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t ih = 0; ih < d.ih && ih + d.ph < padded.ih; ++ih)
+              if (ih + d.ph >= 0)
+                std::copy_n(xg + c * ihw + ih * d.iw + (lo - d.pw), hi - lo, buf + c * pplane + (ih + d.ph) * padded.iw + lo);
+          columns_of = buf;
+        }
       }
       GemmOperand a;
       a.packed = packed_w + per_group * static_cast<size_t>(g);
