@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -26,22 +27,22 @@ inline void cpu_relax() {
 #endif
 }
 
-// Some 50-100 µs of polling (a pause is 40-140 cycles, by microarchitecture) before a worker
-// sleeps: long enough to catch the next kernel's loop, short enough not to hold a shared core.
-constexpr int kSpinIterations = 2000;
+// How long a worker polls for the next job before it sleeps: long enough to catch the next
+// kernel's loop in a model run, short enough not to hold a shared core. Timed by the clock (a
+// pause instruction lasts from a few to 140 cycles, by microarchitecture).
+constexpr auto kSpin = std::chrono::microseconds(200);
 
 }  // namespace
 
 struct ThreadPool::Impl {
   std::mutex mutex;
   std::condition_variable wake;
-  std::condition_variable idle;
   std::atomic<uint64_t> generation{0};
   const std::function<void(int64_t)>* job = nullptr;
   int64_t tasks = 0;
   std::atomic<int64_t> next{0};
   std::atomic<int64_t> remaining{0};
-  int active = 0;
+  std::atomic<int> active{0};  // workers inside the current job (joined under the mutex)
   bool stop = false;
   std::vector<std::thread> workers;
 
@@ -56,8 +57,14 @@ struct ThreadPool::Impl {
     t_inside_pool = true;
     uint64_t seen = 0;
     for (;;) {
-      for (int spin = 0; spin < kSpinIterations && generation.load(std::memory_order_acquire) == seen; ++spin)
-        cpu_relax();
+      const auto deadline = std::chrono::steady_clock::now() + kSpin;
+      for (int spin = 1; generation.load(std::memory_order_acquire) == seen; ++spin) {
+        // Yield between short bursts: on a machine with more runnable threads than cores, a
+        // pure spin would take the core from the thread that is about to post the next job.
+        if (spin % 16 == 0) std::this_thread::yield();
+        else cpu_relax();
+        if (spin % 64 == 0 && std::chrono::steady_clock::now() > deadline) break;
+      }
       const std::function<void(int64_t)>* f = nullptr;
       int64_t n = 0;
       {
@@ -68,11 +75,10 @@ struct ThreadPool::Impl {
         if (!job) continue;  // woke after that job had already finished
         f = job;
         n = tasks;
-        ++active;
+        active.fetch_add(1, std::memory_order_relaxed);
       }
       work(*f, n);
-      std::lock_guard<std::mutex> lock(mutex);
-      if (--active == 0) idle.notify_all();
+      active.fetch_sub(1, std::memory_order_release);
     }
   }
 };
@@ -110,10 +116,13 @@ void ThreadPool::run(int64_t tasks, const std::function<void(int64_t)>& f) {
   s.work(f, tasks);
   t_inside_pool = false;
   while (s.remaining.load(std::memory_order_acquire) != 0) cpu_relax();
-  // The job is done; wait until no worker still holds a pointer to it before it goes away.
-  std::unique_lock<std::mutex> lock(s.mutex);
-  s.job = nullptr;
-  s.idle.wait(lock, [&] { return s.active == 0; });
+  // The job is done; no worker may join it any more, and those inside are leaving their task
+  // loop. Spin for them rather than sleep: a futex round trip costs tens of µs on a busy machine.
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.job = nullptr;
+  }
+  while (s.active.load(std::memory_order_acquire) != 0) cpu_relax();
 }
 
 void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
