@@ -1,5 +1,8 @@
 #include "kernels/cpu/dispatch.h"
 
+#include <cstdlib>
+#include <string_view>
+
 #include "kernels/cpu/cpu_info.h"
 
 namespace kiln::cpu {
@@ -27,7 +30,12 @@ CpuKernels avx2_cpu_kernels() {
 }
 
 const CpuKernels& cpu_kernels() {
-  static const CpuKernels table = have_avx2_kernels() ? avx2_cpu_kernels() : scalar_cpu_kernels();
+  // KILN_CPU_KERNELS=scalar forces the portable variants (to test or compare them end to end).
+  static const CpuKernels table = [] {
+    const char* force = std::getenv("KILN_CPU_KERNELS");
+    if (force && std::string_view(force) == "scalar") return scalar_cpu_kernels();
+    return have_avx2_kernels() ? avx2_cpu_kernels() : scalar_cpu_kernels();
+  }();
   return table;
 }
 

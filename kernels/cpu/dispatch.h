@@ -67,7 +67,8 @@ struct CpuKernels {
                              int64_t n, float eps) = nullptr;
 };
 
-// The table for this machine, resolved on first call.
+// The table for this machine, resolved on first call (KILN_CPU_KERNELS=scalar in the environment
+// forces the portable one).
 const CpuKernels& cpu_kernels();
 
 // Individual variants, for tests that compare them and benchmarks that time them.
