@@ -14,6 +14,15 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 int64_t ceil_div(int64_t v, int64_t m) { return (v + m - 1) / m; }
 int64_t k_blocks(int64_t kdim) { return std::max<int64_t>(1, ceil_div(kdim, kGemmKc)); }
 
+// out[p][j] = rows[j * stride + p]: W rows read as W sequential streams, the panel written in order.
+template <int W>
+void pack_rows(const float* rows, int64_t stride, int64_t kc, float* out) {
+  const float* s[W];
+  for (int j = 0; j < W; ++j) s[j] = rows + j * stride;
+  for (int64_t p = 0; p < kc; ++p, out += W)
+    for (int j = 0; j < W; ++j) out[j] = s[j][p];
+}
+
 // Packs rows [r0, r0 + w) of an operand read as (outer index x, inner k): panel[p][j] =
 // src(x = r0 + j, k = k0 + p), zero past `extent`.
 void pack_panel(const float* src, int64_t xs, int64_t ks, int64_t r0, int64_t extent, int64_t k0, int64_t kc,
@@ -30,6 +39,13 @@ void pack_panel(const float* src, int64_t xs, int64_t ks, int64_t r0, int64_t ex
       std::memcpy(o, s, static_cast<size_t>(valid) * sizeof(float));
       std::fill(o + valid, o + w, 0.f);
     }
+    return;
+  }
+  if (ks == 1 && valid == w && (w == 6 || w == 16)) {  // a whole panel of k-contiguous rows
+    if (w == 6)
+      pack_rows<6>(src + r0 * xs + k0, xs, kc, out);
+    else
+      pack_rows<16>(src + r0 * xs + k0, xs, kc, out);
     return;
   }
   for (int64_t p = 0; p < kc; ++p) std::fill(out + p * w + valid, out + (p + 1) * w, 0.f);
