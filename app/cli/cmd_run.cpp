@@ -1,5 +1,8 @@
-// kiln-cli run: one inference on the reference runtime, inputs from files or seeded random data.
+// kiln-cli run: one inference (and, with --iters, a timed loop) on the reference or CPU runtime,
+// inputs from files or seeded random data.
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -55,7 +58,7 @@ void print_summary(const std::string& name, const RtTensor& t) {
 }  // namespace
 
 int run_run(const std::vector<std::string>& argv) {
-  Args args("run", argv, {}, {"--inputs", "--outputs", "--shape", "--backend", "--threads", "--seed"});
+  Args args("run", argv, {}, {"--inputs", "--outputs", "--shape", "--backend", "--threads", "--seed", "--iters"});
   const std::string& path = args.one_positional("MODEL path");
   SessionOptions opt;
   for (const std::string& s : args.all("--shape")) {
@@ -113,6 +116,20 @@ int run_run(const std::vector<std::string>& argv) {
   }
 
   std::vector<RtTensor> outputs = session.run(inputs);
+  // --iters N: time N more runs in this process (the first, above, warmed caches and packed
+  // weights) and print the latency distribution.
+  if (auto it = args.get("--iters")) {
+    const int64_t iters = parse_int(*it, "--iters", 1);
+    std::vector<double> ms;
+    for (int64_t i = 0; i < iters; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      outputs = session.run(inputs);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("latency_ms median=%.4f min=%.4f p90=%.4f iters=%lld\n", ms[ms.size() / 2], ms.front(),
+                ms[std::min(ms.size() - 1, ms.size() * 9 / 10)], static_cast<long long>(iters));
+  }
   std::optional<std::string> out_dir = args.get("--outputs");
   if (out_dir) {
     std::error_code ec;

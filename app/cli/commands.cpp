@@ -13,7 +13,7 @@ const std::vector<Command>& commands() {
        "write the model back as ONNX (external data for big tensors or on request)", run_export},
       {"devices", "[--json]", "CPU features and CUDA devices Kiln can use", run_devices},
       {"run",
-       "MODEL [--inputs DIR] [--outputs DIR] [--shape NAME=DIMS]... [--backend ref|cpu] [--threads N] [--seed N]",
+       "MODEL [--inputs DIR] [--outputs DIR] [--shape NAME=DIMS]... [--backend ref|cpu] [--threads N] [--seed N] [--iters N]",
        "run a model once (inputs from DIR as input_N.pb or NAME.npy, else seeded random)", run_run},
       {"passes", "[--json]", "the optimization passes, their options and statistics", run_passes},
       {"optimize",

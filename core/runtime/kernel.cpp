@@ -22,6 +22,7 @@ const KernelRegistry& KernelRegistry::global() {
     register_kiln_pattern_kernels(r);
     register_kiln_epilogue_kernels(r);
     register_kiln_layout_kernels(r);
+    register_cpu_kernels(r);
     return r;
   }();
   return registry;

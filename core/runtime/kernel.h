@@ -88,5 +88,8 @@ void register_loss_kernels(KernelRegistry& r);         // bind/loss.cpp: Negativ
 void register_kiln_pattern_kernels(KernelRegistry& r);   // bind/kiln_patterns.cpp: activations, norms
 void register_kiln_epilogue_kernels(KernelRegistry& r);  // bind/kiln_epilogue.cpp: fused Conv/Gemm/MatMul, attention
 void register_kiln_layout_kernels(KernelRegistry& r);    // bind/kiln_layout.cpp: channels-last ops
+// Backend::Cpu: the optimized kernels (kernels/cpu/dispatch.h) for the hot ops, each falling
+// back to its Ref kernel for what it does not cover.
+void register_cpu_kernels(KernelRegistry& r);  // bind/cpu_common.cpp, bind/cpu_*.cpp
 
 }  // namespace kiln

@@ -9,6 +9,7 @@
 
 #include "core/runtime/bind/bind_util.h"
 #include "core/util/error.h"
+#include "kernels/cpu/ref/conv.h"
 
 namespace kiln::nn {
 
@@ -56,6 +57,9 @@ struct ConvAttrs {
   // Shapes of X, W, B checked; returns the spatial rank.
   size_t check(const RtTensor& x, const RtTensor& w, const RtTensor* b, int64_t bias_len) const;
 };
+// Checks Conv's inputs and resolves its attributes into kernel parameters and the output shape.
+ConvParams conv_params(const ConvAttrs& a, const RtTensor& x, const RtTensor& w, const RtTensor* b,
+                       std::vector<int64_t>& yshape);
 // ONNX Conv of x and w (plus bias b, may be null) into output 0 of ctx, which it allocates.
 RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& a, const RtTensor& x, const RtTensor& w,
                        const RtTensor* b);

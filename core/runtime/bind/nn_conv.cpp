@@ -112,8 +112,8 @@ size_t ConvAttrs::check(const RtTensor& x, const RtTensor& w, const RtTensor* b,
   return x.rank() - 2;
 }
 
-RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& cc, const RtTensor& x, const RtTensor& w,
-                       const RtTensor* b) {
+ConvParams conv_params(const ConvAttrs& cc, const RtTensor& x, const RtTensor& w, const RtTensor* b,
+                       std::vector<int64_t>& yshape) {
   const size_t sp = cc.check(x, w, b, w.dim(0));
   SpatialAttrs a = cc.sa;
   if (a.kernel_shape.empty()) a.kernel_shape.assign(w.shape().begin() + 2, w.shape().end());
@@ -148,8 +148,15 @@ RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& cc, const RtTensor& 
   place(p.stride, a.strides);
   place(p.dilation, a.dilations);
   place(p.pad_begin, pb);
-  std::vector<int64_t> yshape{x.dim(0), w.dim(0)};
+  yshape = {x.dim(0), w.dim(0)};
   yshape.insert(yshape.end(), out.begin(), out.end());
+  return p;
+}
+
+RtTensor& conv_forward(KernelContext& ctx, const ConvAttrs& cc, const RtTensor& x, const RtTensor& w,
+                       const RtTensor* b) {
+  std::vector<int64_t> yshape;
+  const ConvParams p = conv_params(cc, x, w, b, yshape);
   RtTensor& y = ctx.output(0, x.dtype(), yshape);
   dispatch_float(x.dtype(), cc.label, [&](auto tag) { run_conv<decltype(tag)>(false, p, x, w, b, y); });
   return y;
