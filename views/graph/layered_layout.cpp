@@ -313,19 +313,29 @@ LayoutResult layered_layout(const LayoutInput& input, const LayoutOptions& opt, 
     }
   }
   std::vector<double> around;
+  // A real node follows its real neighbours when it has any: a residual Add then stays under the
+  // branch it continues instead of halfway towards the skip edge, which would shift every block
+  // a little further sideways and turn a deep network into a staircase.
+  auto gather = [&](uint32_t v, const Csr& adj, bool real_only) {
+    for (const uint32_t* w = adj.begin(v); w != adj.end(v); ++w)
+      if (!real_only || *w < n) around.push_back(x[*w]);
+  };
   auto pull = [&](size_t i, bool use_up, bool use_down) {
     for (uint32_t v : layers[i]) {
       around.clear();
-      if (use_up)
-        for (const uint32_t* w = vup.begin(v); w != vup.end(v); ++w) around.push_back(x[*w]);
-      if (use_down)
-        for (const uint32_t* w = vdown.begin(v); w != vdown.end(v); ++w) around.push_back(x[*w]);
+      for (bool real_only : {v < n, false}) {
+        if (use_up) gather(v, vup, real_only);
+        if (use_down) gather(v, vdown, real_only);
+        if (!around.empty()) break;
+      }
       if (around.empty()) {
         desired[v] = x[v];
         weight[v] = 0.05;  // free nodes stay roughly where they are but give way easily
       } else {
         desired[v] = median_of(around);
-        weight[v] = v >= n ? 2.0 : 1.0;  // long edges straight first
+        // Operators hold their place and long edges bend around them: a chain of operators
+        // then stays one straight column, which is how people read a network.
+        weight[v] = v >= n ? 1.0 : 3.0;
       }
     }
     place_layer(layers[i], desired, weight, seps[i], x);
