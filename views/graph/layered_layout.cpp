@@ -335,7 +335,7 @@ LayoutResult layered_layout(const LayoutInput& input, const LayoutOptions& opt, 
         desired[v] = median_of(around);
         // Operators hold their place and long edges bend around them: a chain of operators
         // then stays one straight column, which is how people read a network.
-        weight[v] = v >= n ? 1.0 : 3.0;
+        weight[v] = v >= n ? 1.0 : 100.0;
       }
     }
     place_layer(layers[i], desired, weight, seps[i], x);
