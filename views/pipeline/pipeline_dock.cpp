@@ -182,6 +182,8 @@ PipelineDock::PipelineDock(Document* doc, QWidget* parent)
 
 bool PipelineDock::show_before() const { return before_->isChecked(); }
 
+void PipelineDock::set_show_before(bool before) { before_->setChecked(before); }
+
 void PipelineDock::update_buttons() {
   const bool busy = doc_->busy();
   const bool open = doc_->is_open();

@@ -31,6 +31,7 @@ class PipelineDock : public QWidget {
   // The step whose diff is previewed (-1: none, the graph shows the current model).
   int previewed_step() const { return previewed_; }
   bool show_before() const;
+  void set_show_before(bool before);
   void select_step(int index);
   void select_pass(const QString& id);
   // Adds the selected pass with the form's options.

@@ -2,18 +2,10 @@
 
 #include <map>
 
+#include "views/model_queries.h"
+
 namespace kiln {
 namespace {
-
-const Node* find_anywhere(const Graph& g, NodeId id) {
-  if (const Node* n = g.find_node(id)) return n;
-  const Node* found = nullptr;
-  g.for_each_node([&](const Node* n) {
-    for (const Graph* sub : n->subgraphs())
-      if (!found) found = find_anywhere(*sub, id);
-  });
-  return found;
-}
 
 std::string op_counts(const std::map<std::string, int>& ops) {
   std::string s;
@@ -30,8 +22,8 @@ StepDiff diff_step(const passes::ChangeLog& log, const Model& before, const Mode
   for (const passes::Change& c : log.changes) {
     using K = passes::Change::Kind;
     if (c.node == 0) continue;
-    const Node* in_before = find_anywhere(*before.graph, c.node);
-    const Node* in_after = find_anywhere(*after.graph, c.node);
+    const Node* in_before = find_node_anywhere(*before.graph, c.node);
+    const Node* in_after = find_node_anywhere(*after.graph, c.node);
     switch (c.kind) {
       case K::AddNode:
         // A node a pass added and removed again within the step is not part of its result.
