@@ -21,6 +21,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -94,9 +95,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
   log_->setFont(mono);
-  add_dock(tr("Pipeline"), QStringLiteral("pipeline"), pipeline_, Qt::RightDockWidgetArea);
-  add_dock(tr("Inspector"), QStringLiteral("inspector"), inspector_, Qt::LeftDockWidgetArea);
-  add_dock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
+  QDockWidget* pipeline_dock = add_dock(tr("Pipeline"), QStringLiteral("pipeline"), pipeline_, Qt::RightDockWidgetArea);
+  QDockWidget* inspector_dock = add_dock(tr("Inspector"), QStringLiteral("inspector"), inspector_, Qt::LeftDockWidgetArea);
+  QDockWidget* log_dock = add_dock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
 
   busy_ = new QProgressBar;
   busy_->setRange(0, 0);  // indeterminate: loading has no meaningful percentage
@@ -142,7 +143,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
 
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+    // First run: the graph gets the room. Docks take sizes only once the window is laid out.
+    QTimer::singleShot(0, this, [this, inspector_dock, pipeline_dock, log_dock] {
+      resizeDocks({inspector_dock, pipeline_dock}, {width() / 5, width() * 2 / 5}, Qt::Horizontal);
+      resizeDocks({log_dock}, {height() / 8}, Qt::Vertical);
+    });
+  }
   update_recent_menu();
   update_actions();
 }

@@ -394,7 +394,9 @@ LayoutResult layered_layout(const LayoutInput& input, const LayoutOptions& opt, 
       const size_t li = static_cast<size_t>(l);
       return Point{x[d] - min_x, layer_top[li] + (bottom ? layer_height[li] : 0)};
     };
-    if (layer[b] - layer[a] > 1 && deepest_edge[a] != static_cast<int64_t>(e)) {
+    // A reversed edge (one closing a cycle) keeps its whole route, so that it still ends on its
+    // target once turned around.
+    if (layer[b] - layer[a] > 1 && deepest_edge[a] != static_cast<int64_t>(e) && !reversed[e]) {
       r.push_back(trunk_point(layer[b] - 1, true));
     } else {
       r.push_back({ca.x, ca.y + input.sizes[a].h / 2});

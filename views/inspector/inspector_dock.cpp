@@ -193,6 +193,7 @@ void InspectorDock::show_weight(int index) {
   x->append(labels);
   x->setTitleText(tr("%1 … %2").arg(stats_.min, 0, 'g', 4).arg(stats_.max, 0, 'g', 4));
   x->setGridLineVisible(false);
+  x->setLabelsVisible(false);
   auto* y = new QValueAxis;
   y->setRange(0, static_cast<double>(std::max<int64_t>(top, 1)));
   y->setLabelFormat(QStringLiteral("%d"));
