@@ -24,6 +24,7 @@
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "core/analysis/model_summary.h"
 #include "core/ir/text_format.h"
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
 
   pipeline_ = new PipelineDock(doc_);
   inspector_ = new InspectorDock;
+  inspector_->setMinimumWidth(260);  // narrower, attribute values become unreadable
   log_ = new QPlainTextEdit;
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
@@ -144,11 +146,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
-    // First run: the graph gets the room. Docks take sizes only once the window is laid out.
-    QTimer::singleShot(0, this, [this, inspector_dock, pipeline_dock, log_dock] {
-      resizeDocks({inspector_dock, pipeline_dock}, {width() / 5, width() * 2 / 5}, Qt::Horizontal);
-      resizeDocks({log_dock}, {height() / 8}, Qt::Vertical);
-    });
+    // First run: the graph gets the room. Docks take sizes only once the window is shown.
+    size_docks_ = [this, inspector_dock, pipeline_dock, log_dock] {
+      resizeDocks({inspector_dock, pipeline_dock}, {width() * 22 / 100, width() * 33 / 100}, Qt::Horizontal);
+      resizeDocks({log_dock}, {height() / 9}, Qt::Vertical);
+    };
   }
   update_recent_menu();
   update_actions();
@@ -328,6 +330,11 @@ bool MainWindow::offer_session_restore() {
   if (answer != QMessageBox::Yes) return false;
   doc_->restore(*s);
   return true;
+}
+
+void MainWindow::showEvent(QShowEvent* e) {
+  QMainWindow::showEvent(e);
+  if (size_docks_) QTimer::singleShot(0, this, std::exchange(size_docks_, nullptr));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e) {

@@ -4,6 +4,7 @@
 // drag and drop, command line or the recent-files menu; window layout and recent files are kept
 // in QSettings; the session is autosaved by the document and offered back after a crash.
 #include <QMainWindow>
+#include <functional>
 #include <memory>
 
 #include "core/ir/model.h"
@@ -61,6 +62,7 @@ class MainWindow : public QMainWindow {
   void dragEnterEvent(QDragEnterEvent* e) override;
   void dropEvent(QDropEvent* e) override;
   void closeEvent(QCloseEvent* e) override;
+  void showEvent(QShowEvent* e) override;
 
  private:
   void build_menus();
@@ -98,6 +100,7 @@ class MainWindow : public QMainWindow {
   QAction* apply_next_;
   QAction* apply_all_;
   QAction* cancel_;
+  std::function<void()> size_docks_;  // first-run dock sizes, applied once shown
 };
 
 }  // namespace kiln

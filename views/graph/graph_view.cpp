@@ -19,6 +19,9 @@ namespace {
 constexpr double kMinScale = 0.0005, kMaxScale = 4.0;
 // The overview picture's longest side; past this, a bigger picture costs memory and no clarity.
 constexpr int kOverviewSide = 2048;
+// The picture is drawn with boxes only, so it stands in for the live drawing only at scales
+// where the live drawing would show boxes only too.
+constexpr double kOverviewMaxScale = 0.2;
 // Exports: a PNG of the whole graph stays within this many pixels.
 constexpr double kMaxExportPixels = 60e6;
 constexpr int kMaxExportSide = 16000;
@@ -72,7 +75,7 @@ void GraphView::render_overview() {
   const int w = std::max(1, static_cast<int>(std::ceil(vg_->layout.width * overview_scale_)));
   const int h = std::max(1, static_cast<int>(std::ceil(vg_->layout.height * overview_scale_)));
   overview_ = QImage(w, h, QImage::Format_ARGB32_Premultiplied);
-  overview_.fill(Qt::white);
+  overview_.fill(QColor(0xfb, 0xfb, 0xfc));  // the canvas colour, so the switch is invisible
   QPainter p(&overview_);
   p.scale(overview_scale_, overview_scale_);
   painter_->paint(p, QRectF(0, 0, vg_->layout.width, vg_->layout.height), overview_scale_, deco_);
@@ -145,7 +148,7 @@ void GraphView::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, tr("No graph to show"));
     return;
   }
-  if (scale_ <= overview_scale_ && !overview_.isNull()) {
+  if (scale_ <= overview_scale_ && scale_ < kOverviewMaxScale && !overview_.isNull()) {
     // Zoomed out past the overview's resolution: the pre-rendered picture is exact enough.
     p.setTransform(scene_to_widget());
     p.drawImage(QRectF(0, 0, vg_->layout.width, vg_->layout.height), overview_);

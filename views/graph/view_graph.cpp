@@ -54,6 +54,12 @@ std::string dims_text(const std::vector<int64_t>& dims) {
 std::string constant_text(std::string_view op, size_t input, const Value* v, const Tensor& t) {
   const char* schema = schema_input_name(op, input);
   std::string label = schema ? schema : v->name();
+  if (!schema) {
+    // Exporters name values by path ("/attention/Constant_4_output_0"): the last part says enough.
+    if (const size_t slash = label.rfind('/'); slash != std::string::npos && slash + 1 < label.size())
+      label = label.substr(slash + 1);
+    if (const size_t out = label.rfind("_output_0"); out != std::string::npos && out > 0) label.resize(out);
+  }
   if (label.size() > 24) label = "…" + label.substr(label.size() - 23);
   if (t.numel() == 1) {
     const std::vector<double> x = t.to_double();

@@ -1,6 +1,7 @@
 #include "views/inspector/inspector_dock.h"
 
 #include <QComboBox>
+#include <cmath>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
@@ -41,6 +42,7 @@ QTreeWidgetItem* section(QTreeWidget* tree, const QString& title) {
 
 void row(QTreeWidgetItem* parent, const QString& key, const QString& value) {
   auto* item = new QTreeWidgetItem(parent, {key, value});
+  item->setToolTip(0, key);
   item->setToolTip(1, value);
 }
 
@@ -50,7 +52,11 @@ InspectorDock::InspectorDock(QWidget* parent) : QWidget(parent) {
   tree_ = new QTreeWidget;
   tree_->setColumnCount(2);
   tree_->setHeaderLabels({tr("Property"), tr("Value")});
-  tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  // Value names can be very long; the property column keeps a fixed share so values stay
+  // visible, and tooltips carry the full text.
+  tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+  tree_->setColumnWidth(0, 150);
+  tree_->setTextElideMode(Qt::ElideMiddle);
   tree_->setUniformRowHeights(true);
   weight_choice_ = new QComboBox;
   connect(weight_choice_, &QComboBox::currentIndexChanged, this, &InspectorDock::show_weight);
@@ -197,6 +203,10 @@ void InspectorDock::show_weight(int index) {
   auto* y = new QValueAxis;
   y->setRange(0, static_cast<double>(std::max<int64_t>(top, 1)));
   y->setLabelFormat(QStringLiteral("%d"));
+  // Whole-number ticks: counts are integers, and a small top would otherwise repeat labels.
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(std::max(1.0, std::ceil(static_cast<double>(top) / 4)));
   chart_->addAxis(x, Qt::AlignBottom);
   chart_->addAxis(y, Qt::AlignLeft);
   series->attachAxis(x);

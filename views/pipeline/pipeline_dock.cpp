@@ -3,7 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
-#include <QGroupBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -102,8 +102,12 @@ PipelineDock::PipelineDock(Document* doc, QWidget* parent)
   remove_->setToolTip(tr("Remove the selected pending step"));
   load->setToolTip(tr("Load a recipe JSON file (replaces the pending steps)"));
   save->setToolTip(tr("Save the whole recipe as JSON"));
-  auto* buttons = new QHBoxLayout;
-  for (QPushButton* b : {apply_next_, apply_all_, cancel_, undo_, redo_, remove_, load, save}) buttons->addWidget(b);
+  // Two rows: running the recipe, then editing it; one row would make the dock too wide.
+  auto* buttons = new QGridLayout;
+  int column = 0;
+  for (QPushButton* b : {apply_next_, apply_all_, cancel_, undo_}) buttons->addWidget(b, 0, column++);
+  column = 0;
+  for (QPushButton* b : {redo_, remove_, load, save}) buttons->addWidget(b, 1, column++);
   progress_ = new QProgressBar;
   progress_->setRange(0, 1);
   progress_->setValue(0);
