@@ -112,11 +112,16 @@ class GraphViewTest : public QObject {
     const size_t full = panel.view()->view_graph()->items.size();
     panel.collapse_to_depth(2);  // /encoder/layer.N
     QVERIFY(done.wait(30000));
-    const ViewGraph* vg = panel.view()->view_graph();
-    QVERIFY(vg->items.size() < full / 4);
+    const size_t collapsed = panel.view()->view_graph()->items.size();
+    QVERIFY(collapsed < full / 4);
     panel.set_scope_collapsed(QStringLiteral("/encoder/layer.0"), false);
     QVERIFY(done.wait(30000));
-    QVERIFY(panel.view()->view_graph()->items.size() > vg->items.size());
+    QVERIFY(panel.view()->view_graph()->items.size() > collapsed);
+    // Search finds nodes inside collapsed groups: the group is the match.
+    const int softmax_groups = panel.view()->search(QStringLiteral("^Softmax$"), true);
+    QVERIFY(softmax_groups > 1);
+    const ViewItem& hit = panel.view()->view_graph()->items[static_cast<size_t>(panel.view()->selected_item())];
+    QVERIFY(hit.kind == ViewItem::Kind::Group || hit.title == "Softmax");
   }
 
   void tenThousandNodeFrames() {

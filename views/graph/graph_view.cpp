@@ -16,7 +16,8 @@
 namespace kiln {
 namespace {
 
-constexpr double kMinScale = 0.0005, kMaxScale = 4.0;
+// Small enough to fit a 50,000-node network, millions of units tall, in a window.
+constexpr double kMinScale = 0.00002, kMaxScale = 4.0;
 // The overview picture's longest side; past this, a bigger picture costs memory and no clarity.
 constexpr int kOverviewSide = 2048;
 // The picture is drawn with boxes only, so it stands in for the live drawing only at scales
@@ -303,7 +304,15 @@ int GraphView::search(const QString& pattern, bool regex) {
   }
   for (uint32_t i = 0; i < vg_->items.size(); ++i) {
     const ViewItem& it = vg_->items[i];
-    if (re.match(QString::fromStdString(it.title)).hasMatch() || re.match(QString::fromStdString(it.name)).hasMatch()) {
+    // A collapsed group matches when one of the nodes inside it does.
+    const bool hit = re.match(QString::fromStdString(it.title)).hasMatch() ||
+                     re.match(QString::fromStdString(it.name)).hasMatch() ||
+                     std::any_of(it.member_ops.begin(), it.member_ops.end(), [&](const std::string& m) {
+                       const size_t space = m.find(' ');
+                       return re.match(QString::fromStdString(m.substr(0, space))).hasMatch() ||
+                              re.match(QString::fromStdString(m.substr(space + 1))).hasMatch();
+                     });
+    if (hit) {
       matches_.push_back(i);
       deco_.matched[i] = 1;
     }

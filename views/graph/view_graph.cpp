@@ -179,6 +179,7 @@ class Builder {
         vg_.items.back().body_depth = depth;
       }
       vg_.items[it->second].members.push_back(n.id());
+      vg_.items[it->second].member_ops.push_back(n.op_type + " " + n.name);
       return it->second;
     }
     const uint32_t item = new_item(ViewItem::Kind::Op, n.op_type, n.name);

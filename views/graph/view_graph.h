@@ -27,6 +27,7 @@ struct ViewItem {
   std::string name;                    // node name, full scope path, or tensor name
   std::vector<std::string> constants;  // "W ⟨64×3×7×7⟩": weights shown inside the node
   std::vector<NodeId> members;         // nodes this item stands for (folded constants, group)
+  std::vector<std::string> member_ops;  // Group: "op name" of each member, so search finds them
   int body_depth = 0;                  // 0 in the main graph, 1 inside an If/Loop body, ...
   bool has_body = false;               // an If/Loop/Scan node
   bool body_expanded = false;
