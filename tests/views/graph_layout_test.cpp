@@ -163,6 +163,24 @@ class GraphLayoutTest : public QObject {
     QCOMPARE(check_invariants(input_of(vg), vg.layout, false), QString());
   }
 
+  void bigGraphsOpenWithTheirBlocksCollapsed() {
+    const Model m = bench::synthetic_transformer(5000);
+    ViewOptions o;
+    o.auto_collapse_above = 4000;
+    const ViewGraph vg = lay_out_view(*m.graph, o);
+    // /embeddings, /encoder, /pooler are too few to show structure; /encoder/layer.N are not.
+    QCOMPARE(vg.auto_collapsed_depth, 2);
+    QVERIFY(vg.collapsed_scopes.count("/encoder/layer.7"));
+    QVERIFY(vg.items.size() < 250);
+    QCOMPARE(check_invariants(input_of(vg), vg.layout, false), QString());
+    // Below the threshold, or with scopes already chosen, nothing is collapsed automatically.
+    o.auto_collapse_above = 6000;
+    QCOMPARE(build_view_graph(*m.graph, o).auto_collapsed_depth, 0);
+    o.auto_collapse_above = 4000;
+    o.collapsed_scopes = {"/encoder/layer.0"};
+    QCOMPARE(build_view_graph(*m.graph, o).collapsed_scopes.size(), size_t{1});
+  }
+
   void bodiesExpand() {
     ModelBuilder b("if_model");
     Value* c = b.input("cond", DataType::Bool, std::vector<int64_t>{});

@@ -135,8 +135,19 @@ void GraphPainter::paint(QPainter& p, const QRectF& world, double scale, const I
 
   if (overview) {
     // Fills only, grouped by colour so each colour is one call.
+    // Each box at least 3×2 pixels, so a block or a small op stays visible however far out.
+    const double min_w = 3 / scale, min_h = 2 / scale;
     std::map<QRgb, std::vector<QRectF>> by_color;
-    for (uint32_t i : items_) by_color[item_fill(vg_.items[i], i, deco).rgb()].push_back(item_rect(vg_, i));
+    for (uint32_t i : items_) {
+      QRectF r = item_rect(vg_, i);
+      if (r.width() < min_w) r.adjust(-(min_w - r.width()) / 2, 0, (min_w - r.width()) / 2, 0);
+      if (r.height() < min_h) r.adjust(0, -(min_h - r.height()) / 2, 0, (min_h - r.height()) / 2);
+      // Groups are pale behind their text; without text they need body to be seen at all.
+      const QColor fill = vg_.items[i].kind == ViewItem::Kind::Group && !(i < deco.heat.size() && deco.heat[i] >= 0)
+                              ? QColor(0x7f, 0x9c, 0xbc)
+                              : item_fill(vg_.items[i], i, deco);
+      by_color[fill.rgb()].push_back(r);
+    }
     p.setPen(Qt::NoPen);
     for (const auto& [rgb, rects] : by_color) {
       p.setBrush(QColor::fromRgb(rgb));

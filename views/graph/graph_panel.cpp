@@ -13,6 +13,12 @@
 #include <QVBoxLayout>
 
 namespace kiln {
+namespace {
+
+// Past this many nodes a fully expanded graph is a tall thread at fit; its blocks read better.
+constexpr size_t kAutoCollapseAbove = 4000;
+
+}  // namespace
 
 GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView), job_(new LayoutJob(this)) {
   auto* bar = new QHBoxLayout;
@@ -112,6 +118,13 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView),
     progress_->hide();
     cancel_->hide();
     last_layout_ms_ = ms;
+    // From now on the collapsed set is explicit: expanding one group keeps the others.
+    options_.collapsed_scopes = vg->collapsed_scopes;
+    options_.auto_collapse_above = 0;
+    if (vg->auto_collapsed_depth > 0)
+      emit message(tr("%1 nodes: scopes collapsed at level %2 (double-click a box to expand it)")
+                       .arg(model_ ? model_->graph->node_count() : 0)
+                       .arg(vg->auto_collapsed_depth));
     view_->set_view_graph(vg, keep_viewport_);
     if (!diff_.empty()) view_->set_diff(diff_);
     update_depths();
@@ -129,6 +142,11 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView),
 void GraphPanel::show_model(std::shared_ptr<const Model> model, bool keep_viewport,
                             std::unordered_map<NodeId, DiffMark> diff) {
   const bool same = model && model == model_;
+  if (!keep_viewport && !same) {
+    // Another model: its own scopes, bodies, and the big-graph default.
+    options_ = {};
+    options_.auto_collapse_above = kAutoCollapseAbove;
+  }
   model_ = std::move(model);
   diff_ = std::move(diff);
   if (same && view_->view_graph() && !job_->running()) {
@@ -157,7 +175,8 @@ void GraphPanel::update_depths() {
   int deepest = 0;
   if (const ViewGraph* vg = view_->view_graph())
     for (const std::string& s : vg->scopes) deepest = std::max(deepest, scope_depth(s));
-  const int current = depth_->currentData().toInt();
+  int current = depth_->currentData().toInt();
+  if (const ViewGraph* vg = view_->view_graph(); vg && vg->auto_collapsed_depth > 0) current = vg->auto_collapsed_depth;
   depth_->blockSignals(true);
   depth_->clear();
   depth_->addItem(tr("Scopes expanded"), 0);

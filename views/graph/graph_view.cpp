@@ -23,6 +23,9 @@ constexpr int kOverviewSide = 2048;
 // The picture is drawn with boxes only, so it stands in for the live drawing only at scales
 // where the live drawing would show boxes only too.
 constexpr double kOverviewMaxScale = 0.2;
+// Up to this many items, even the whole graph is drawn live (batched boxes take a few
+// milliseconds) and stays crisp; past it the pre-rendered picture keeps frames fast.
+constexpr size_t kLiveOverviewItems = 20000;
 // Exports: a PNG of the whole graph stays within this many pixels.
 constexpr double kMaxExportPixels = 60e6;
 constexpr int kMaxExportSide = 16000;
@@ -149,9 +152,12 @@ void GraphView::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, tr("No graph to show"));
     return;
   }
-  if (scale_ <= overview_scale_ && scale_ < kOverviewMaxScale && !overview_.isNull()) {
+  if (scale_ <= overview_scale_ && scale_ < kOverviewMaxScale && !overview_.isNull() &&
+      vg_->items.size() > kLiveOverviewItems) {
     // Zoomed out past the overview's resolution: the pre-rendered picture is exact enough.
     p.setTransform(scene_to_widget());
+    // Shrinking the picture by nearest pixel would drop whole rows of thin edges.
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
     p.drawImage(QRectF(0, 0, vg_->layout.width, vg_->layout.height), overview_);
     if (deco_.selected >= 0 || !matches_.empty() || !deco_.diff.empty()) {
       // Marks must stay visible even when the nodes are sub-pixel.

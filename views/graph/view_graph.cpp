@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <unordered_set>
 
 #include "passes/framework/rewriter.h"
@@ -246,11 +247,41 @@ std::string shape_label(const ValueType& type) {
   return s.empty() ? "scalar" : s;
 }
 
+namespace {
+
+// The shallowest scope level with at least 8 distinct scopes (else the level with the most), and
+// those scopes; empty when the graph has no scopes.
+std::pair<int, std::set<std::string>> auto_collapse(const Graph& graph) {
+  std::map<int, std::set<std::string>> by_depth;
+  graph.for_each_node([&](const Node* n) {
+    for (std::string& s : scopes_of(n->name)) {
+      const int d = scope_depth(s);
+      by_depth[d].insert(std::move(s));
+    }
+  });
+  std::pair<int, std::set<std::string>> best{0, {}};
+  for (auto& [depth, scopes] : by_depth) {
+    if (scopes.size() >= 8) return {depth, std::move(scopes)};
+    if (scopes.size() > best.second.size()) best = {depth, std::move(scopes)};
+  }
+  return best;
+}
+
+}  // namespace
+
 ViewGraph build_view_graph(const Graph& graph, const ViewOptions& options) {
   ViewGraph vg;
-  Builder b(options, vg);
+  ViewOptions effective = options;
+  if (options.auto_collapse_above > 0 && graph.node_count() > options.auto_collapse_above &&
+      options.collapsed_scopes.empty()) {
+    auto [depth, scopes] = auto_collapse(graph);
+    vg.auto_collapsed_depth = depth;
+    effective.collapsed_scopes = std::move(scopes);
+  }
+  Builder b(effective, vg);
   b.add_graph(graph, 0, -1);
   b.finish();
+  vg.collapsed_scopes = std::move(effective.collapsed_scopes);
   return vg;
 }
 

@@ -42,6 +42,10 @@ struct ViewEdge {
 struct ViewOptions {
   std::set<std::string> collapsed_scopes;  // "/encoder/layer.3"
   std::set<NodeId> expanded_bodies;        // If/Loop/Scan nodes shown with their bodies
+  // A graph with more nodes than this (0: never), and no scope collapsed yet, opens with its
+  // scopes collapsed at the shallowest level that still shows the structure (at least 8 boxes):
+  // a 50,000-node network reads as its blocks, which expand on a double-click.
+  size_t auto_collapse_above = 0;
 };
 
 struct ViewGraph {
@@ -49,6 +53,8 @@ struct ViewGraph {
   std::vector<ViewEdge> edges;
   std::unordered_map<NodeId, uint32_t> item_of_node;  // every node, folded or grouped, to its item
   std::vector<std::string> scopes;                    // every scope path in the graph, sorted
+  std::set<std::string> collapsed_scopes;             // the scopes drawn collapsed
+  int auto_collapsed_depth = 0;                       // the level auto-collapse chose, if it did
   layout::LayoutResult layout;                        // items[i] centred on layout.centers[i]
 };
 
