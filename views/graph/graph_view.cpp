@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSvgGenerator>
+#include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -257,6 +258,28 @@ void GraphView::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_F3: (e->modifiers() & Qt::ShiftModifier) ? previous_match() : next_match(); break;
     default: QWidget::keyPressEvent(e); return;
   }
+}
+
+bool GraphView::event(QEvent* e) {
+  if (e->type() != QEvent::ToolTip) return QWidget::event(e);
+  // Boxes show the op type; the name, the weights and the group contents are a hover away.
+  auto* help = static_cast<QHelpEvent*>(e);
+  const int64_t i = item_at(help->pos());
+  if (i < 0) {
+    QToolTip::hideText();
+    e->ignore();
+    return true;
+  }
+  const ViewItem& it = vg_->items[static_cast<size_t>(i)];
+  QStringList lines{QStringLiteral("<b>%1</b>").arg(QString::fromStdString(it.title).toHtmlEscaped())};
+  if (!it.name.empty() && it.name != it.title) lines << QString::fromStdString(it.name).toHtmlEscaped();
+  for (const std::string& c : it.constants) lines << QString::fromStdString(c).toHtmlEscaped();
+  if (it.kind == ViewItem::Kind::Group)
+    lines << tr("%1 nodes; double-click to expand").arg(it.members.size());
+  else if (it.has_body)
+    lines << tr("double-click to %1 its body").arg(it.body_expanded ? tr("collapse") : tr("expand"));
+  QToolTip::showText(help->globalPos(), lines.join(QStringLiteral("<br>")), this);
+  return true;
 }
 
 int64_t GraphView::item_at(QPointF widget_point) const {

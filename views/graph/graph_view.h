@@ -82,6 +82,7 @@ class GraphView : public QWidget {
   void mouseDoubleClickEvent(QMouseEvent*) override;
   void contextMenuEvent(QContextMenuEvent*) override;
   void keyPressEvent(QKeyEvent*) override;
+  bool event(QEvent*) override;
 
  private:
   QTransform scene_to_widget() const;
