@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
         if (parser.isSet(select)) {
           view->search(parser.value(select), false);
           view->search(QString(), false);  // keeps the selection, drops the match marks
+          // The selection near the top, so the picture shows what follows it.
+          view->pan_by(QPointF(0, -view->height() / 3.0));
         }
         return;
       }

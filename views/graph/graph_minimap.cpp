@@ -28,7 +28,6 @@ void GraphMinimap::refresh() {
   const double s = std::min((kMaxWidth - 2.0 * kMargin) / vg->layout.width, (kMaxHeight - 2.0 * kMargin) / vg->layout.height);
   resize(std::max(40, static_cast<int>(vg->layout.width * s) + 2 * kMargin),
          std::max(40, static_cast<int>(vg->layout.height * s) + 2 * kMargin));
-  show();
   update();
 }
 

@@ -133,6 +133,9 @@ void GraphView::fit() {
 
 void GraphView::changed() {
   update();
+  // The minimap earns its corner only when part of the graph is out of sight.
+  const bool whole = vg_ && visible_scene_rect().contains(QRectF(0, 0, vg_->layout.width, vg_->layout.height));
+  minimap_->setVisible(vg_ && !vg_->items.empty() && !whole);
   minimap_->update();
   emit viewportChanged();
 }
@@ -183,7 +186,7 @@ void GraphView::paintEvent(QPaintEvent*) {
 
 void GraphView::resizeEvent(QResizeEvent*) {
   place_minimap();
-  emit viewportChanged();
+  changed();
 }
 
 void GraphView::wheelEvent(QWheelEvent* e) {

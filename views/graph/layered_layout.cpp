@@ -150,13 +150,16 @@ void place_layer(const std::vector<uint32_t>& order, const std::vector<double>& 
   }
 }
 
-double median_of(std::vector<double>& v) {
+// The median of v; of the two middle values of an even count, the one nearer `current`. Taking
+// their mean instead puts every two-input node (a MatMul of two branches, a residual Add) between
+// its inputs, and the half-step shifts add up block after block into a diagonal drift.
+double median_of(std::vector<double>& v, double current) {
   const size_t m = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m), v.end());
   if (v.size() % 2) return v[m];
   const double hi = v[m];
   const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m));
-  return (lo + hi) / 2;
+  return std::abs(lo - current) < std::abs(hi - current) ? lo : hi;
 }
 
 }  // namespace
@@ -332,10 +335,10 @@ LayoutResult layered_layout(const LayoutInput& input, const LayoutOptions& opt, 
         desired[v] = x[v];
         weight[v] = 0.05;  // free nodes stay roughly where they are but give way easily
       } else {
-        desired[v] = median_of(around);
+        desired[v] = median_of(around, x[v]);
         // Operators hold their place and long edges bend around them: a chain of operators
         // then stays one straight column, which is how people read a network.
-        weight[v] = v >= n ? 1.0 : 100.0;
+        weight[v] = v >= n ? 1.0 : 1e4;
       }
     }
     place_layer(layers[i], desired, weight, seps[i], x);
@@ -347,7 +350,9 @@ LayoutResult layered_layout(const LayoutInput& input, const LayoutOptions& opt, 
       for (size_t i = layers.size() - 1; i-- > 0;) pull(i, false, true);
     if (!step(65 + 30 * (s + 1) / std::max(1, opt.coordinate_sweeps))) return result;
   }
-  for (size_t i = 0; i < layers.size(); ++i) pull(i, true, true);
+  // The last word goes to the parents, top down: each node settles under its inputs, so a block
+  // starts in the column its predecessor ended in and deep networks stay vertical.
+  for (size_t i = 1; i < layers.size(); ++i) pull(i, true, false);
 
   // Vertical placement: each layer as tall as its tallest node, nodes centred in it.
   std::vector<double> layer_top(layers.size()), layer_height(layers.size(), 0);
