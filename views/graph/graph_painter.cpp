@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 namespace kiln {
 namespace {
@@ -94,9 +95,14 @@ void GraphPainter::paint(QPainter& p, const QRectF& world, double scale, const I
   // Edges: one batched call for every segment.
   std::vector<QLineF> lines;
   lines.reserve(edges_.size() * 2);
+  // Far out, most segments are shorter than a pixel and hidden by the boxes they join: skipping
+  // them keeps a whole-graph frame cheap.
+  const double min_length = overview ? 0.75 / scale : 0;
   for (uint32_t e : edges_) {
     const auto& r = vg_.layout.routes[e];
-    for (size_t k = 1; k < r.size(); ++k) lines.emplace_back(r[k - 1].x, r[k - 1].y, r[k].x, r[k].y);
+    for (size_t k = 1; k < r.size(); ++k)
+      if (std::abs(r[k].x - r[k - 1].x) + std::abs(r[k].y - r[k - 1].y) >= min_length)
+        lines.emplace_back(r[k - 1].x, r[k - 1].y, r[k].x, r[k].y);
   }
   QPen edge_pen(QColor(0x8a, 0x94, 0x9e));
   edge_pen.setCosmetic(true);
@@ -138,7 +144,13 @@ void GraphPainter::paint(QPainter& p, const QRectF& world, double scale, const I
     // Each box at least 3×2 pixels, so a block or a small op stays visible however far out.
     const double min_w = 3 / scale, min_h = 2 / scale;
     std::map<QRgb, std::vector<QRectF>> by_color;
+    // Boxes landing on a pixel already drawn add nothing; at a whole-graph zoom that is most.
+    std::unordered_set<uint64_t> pixels;
     for (uint32_t i : items_) {
+      const layout::Point c = vg_.layout.centers[i];
+      const uint64_t px = static_cast<uint64_t>(static_cast<int64_t>(std::floor(c.x * scale)) & 0xffffffff);
+      const uint64_t py = static_cast<uint64_t>(static_cast<int64_t>(std::floor(c.y * scale)) & 0xffffffff);
+      if (vg_.items[i].size.h * scale < 1 && !pixels.insert(px << 32 | py).second) continue;
       QRectF r = item_rect(vg_, i);
       if (r.width() < min_w) r.adjust(-(min_w - r.width()) / 2, 0, (min_w - r.width()) / 2, 0);
       if (r.height() < min_h) r.adjust(0, -(min_h - r.height()) / 2, 0, (min_h - r.height()) / 2);

@@ -159,7 +159,9 @@ void InspectorDock::show_node(std::shared_ptr<const Model> model, std::shared_pt
 void InspectorDock::show_weight(int index) {
   if (index < 0 || index >= static_cast<int>(weights_.size())) return;
   const Tensor& t = *weights_[static_cast<size_t>(index)];
-  stats_ = weight_stats(t);
+  // About √n bins (8 to 40): a 16-value bias gets a readable histogram, not 40 mostly empty bars.
+  const int64_t n = std::max<int64_t>(t.numel(), 1);
+  stats_ = weight_stats(t, static_cast<int>(std::clamp<int64_t>(static_cast<int64_t>(std::sqrt(static_cast<double>(n))), 8, 40)));
   chart_->removeAllSeries();
   for (QAbstractAxis* a : chart_->axes()) chart_->removeAxis(a);
   if (!stats_.numeric) {
@@ -197,7 +199,6 @@ void InspectorDock::show_weight(int index) {
   chart_->addSeries(series);
   auto* x = new QBarCategoryAxis;
   x->append(labels);
-  x->setTitleText(tr("%1 … %2").arg(stats_.min, 0, 'g', 4).arg(stats_.max, 0, 'g', 4));
   x->setGridLineVisible(false);
   x->setLabelsVisible(false);
   auto* y = new QValueAxis;
