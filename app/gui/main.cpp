@@ -1,10 +1,17 @@
-// kiln: the workbench GUI. Thin: creates the window and opens the model named on the command line.
+// kiln: the workbench GUI. Thin: parses arguments, creates the window, opens the model named on
+// the command line (or offers to restore a crashed session), and for scripted runs (the smoke
+// test, screenshots) applies a recipe and saves pictures once everything has settled.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
 
+#include "passes/framework/recipe.h"
+#include "views/document.h"
+#include "views/graph/graph_panel.h"
 #include "views/main_window.h"
+#include "views/pipeline/pipeline_dock.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -14,24 +21,81 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("Kiln: an interactive workbench for optimizing ONNX models");
   parser.addHelpOption();
   parser.addPositionalArgument("model", "ONNX model to open");
-  QCommandLineOption screenshot("screenshot", "Save a picture of the window once the model is open, then quit.", "png");
-  QCommandLineOption tab("tab", "Tab to show first (0 overview, 1 nodes, 2 text).", "index", "0");
-  parser.addOption(screenshot);
-  parser.addOption(tab);
+  QCommandLineOption screenshot("screenshot", "Save a picture of the window once everything has settled, then quit.", "png");
+  QCommandLineOption graph_png("graph-png", "Also save the graph view alone (visible part) as a PNG.", "png");
+  QCommandLineOption tab("tab", "Tab to show first (0 graph, 1 overview, 2 nodes, 3 text).", "index", "0");
+  QCommandLineOption recipe("recipe", "Recipe to load once the model is open: 'portable', 'kiln' or a JSON file.", "recipe");
+  QCommandLineOption apply("apply", "Apply this many steps of the recipe ('all' for every step).", "count");
+  QCommandLineOption preview("preview-step", "Preview this applied step's diff (1-based).", "step");
+  QCommandLineOption before("before", "With --preview-step: show the graph before the step.");
+  QCommandLineOption select("select", "Select the first node whose op type or name matches.", "text");
+  QCommandLineOption zoom("zoom", "Zoom the graph to this scale after the layout.", "scale");
+  QCommandLineOption size("size", "Window size, WIDTHxHEIGHT.", "size");
+  for (const auto* o : {&screenshot, &graph_png, &tab, &recipe, &apply, &preview, &before, &select, &zoom, &size})
+    parser.addOption(*o);
   parser.process(app);
+
   kiln::MainWindow window;
+  if (parser.isSet(size)) {
+    const QStringList wh = parser.value(size).split('x');
+    if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
+  }
   window.show_tab(parser.value(tab).toInt());
   window.show();
-  if (parser.isSet(screenshot)) {
-    const QString out = parser.value(screenshot);
-    auto save = [&window, out](int code) {
-      const bool ok = window.grab().save(out);
-      if (!ok) std::fprintf(stderr, "kiln: could not write %s\n", qPrintable(out));
-      QApplication::exit(ok ? code : 1);
-    };
-    QObject::connect(&window, &kiln::MainWindow::loaded, &window, [save] { QTimer::singleShot(200, [save] { save(0); }); });
-    QObject::connect(&window, &kiln::MainWindow::failed, &window, [save] { save(1); });
+  kiln::Document* doc = window.document();
+
+  if (parser.isSet(recipe)) {
+    QObject::connect(doc, &kiln::Document::opened, &window, [&] {
+      try {
+        const std::string r = parser.value(recipe).toStdString();
+        doc->load_recipe(QFileInfo::exists(parser.value(recipe)) ? kiln::passes::Recipe::load(r)
+                                                                  : kiln::passes::Recipe::builtin(r));
+        if (parser.isSet(apply))
+          doc->apply_until(parser.value(apply) == "all" ? static_cast<int>(doc->steps().size()) : parser.value(apply).toInt());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "kiln: %s\n", e.what());
+        QApplication::exit(1);
+      }
+    });
   }
-  if (!parser.positionalArguments().isEmpty()) window.open_model(parser.positionalArguments().first());
+  if (parser.isSet(screenshot)) {
+    // Scripted run: once loading, passes and layout are all done, set up the requested view, let
+    // it settle, save the pictures and quit.
+    auto* poll = new QTimer(&window);
+    auto stage = std::make_shared<int>(0);
+    QObject::connect(poll, &QTimer::timeout, &window, [&, poll, stage] {
+      const bool settled = doc->is_open() && !doc->busy() && !window.graph_panel()->layout_running();
+      if (!settled) return;
+      if (*stage == 0) {
+        *stage = 1;
+        if (parser.isSet(preview)) window.pipeline()->select_step(parser.value(preview).toInt() - 1);
+        if (parser.isSet(before)) window.pipeline()->set_show_before(true);
+        return;
+      }
+      if (*stage == 1) {
+        *stage = 2;
+        kiln::GraphView* view = window.graph_panel()->view();
+        if (parser.isSet(zoom)) view->set_scale(parser.value(zoom).toDouble(), QPointF(view->width() / 2.0, 0));
+        if (parser.isSet(select)) {
+          view->search(parser.value(select), false);
+          view->search(QString(), false);  // keeps the selection, drops the match marks
+          // The selection near the top, so the picture shows what follows it.
+          view->pan_by(QPointF(0, -view->height() / 3.0));
+        }
+        return;
+      }
+      poll->stop();
+      bool ok = window.grab().save(parser.value(screenshot));
+      if (parser.isSet(graph_png)) ok = window.graph_panel()->view()->grab().save(parser.value(graph_png)) && ok;
+      if (!ok) std::fprintf(stderr, "kiln: could not write the screenshots\n");
+      QApplication::exit(ok ? 0 : 1);
+    });
+    QObject::connect(&window, &kiln::MainWindow::loaded, poll, [poll] { poll->start(400); });
+    QObject::connect(&window, &kiln::MainWindow::failed, &window, [] { QApplication::exit(1); });
+  }
+  if (!parser.positionalArguments().isEmpty())
+    window.open_model(parser.positionalArguments().first());
+  else
+    window.offer_session_restore();
   return app.exec();
 }
