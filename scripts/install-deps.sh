@@ -11,7 +11,7 @@ APT_PACKAGES=(
   qt6-base-dev libqt6charts6-dev libqt6svg6-dev libqcustomplot-dev libqcustomplot2.1-qt6
   xvfb xauth
 )
-PIP_PACKAGES=(onnx onnxruntime numpy)
+PIP_PACKAGES=(onnx onnxruntime numpy jsonschema)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -26,7 +26,7 @@ if ((${#missing[@]})); then
 fi
 
 PY=${PYTHON:-python3}
-if ! "$PY" -c "import onnx, onnxruntime, numpy" 2>/dev/null; then
+if ! "$PY" -c "import onnx, onnxruntime, numpy, jsonschema" 2>/dev/null; then
   echo "kiln: installing Python packages ${PIP_PACKAGES[*]}"
   "$PY" -m pip install -q "${PIP_PACKAGES[@]}" 2>/dev/null ||
     "$PY" -m pip install -q --break-system-packages "${PIP_PACKAGES[@]}"

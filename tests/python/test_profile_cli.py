@@ -38,12 +38,8 @@ def load(path):
 
 
 def validate(doc, schema_name, what):
-    """Validates against resources/schemas/<schema_name> with jsonschema when it is installed."""
-    try:
-        import jsonschema
-    except ImportError:
-        print(f"{what}: jsonschema not installed, schema not checked")
-        return
+    """Validates against resources/schemas/<schema_name> (scripts/install-deps.sh installs jsonschema)."""
+    import jsonschema
     schema = json.loads((SCHEMAS / schema_name).read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
     check(not errors, f"{what}: schema {schema_name}: " + "; ".join(
