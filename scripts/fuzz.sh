@@ -29,6 +29,9 @@ for t in node/test_if node/test_loop11 node/test_scan9_sum node/test_sequence_in
   fi
 done
 
+# Inputs that once broke the importer, kept as regression seeds.
+cp "$root"/tests/data/fuzz/*.onnx "$corpus/"
+
 cd "$build"
 "$build/tests/fuzz_onnx_import" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="$artifacts/" "$corpus"

@@ -200,6 +200,27 @@ TEST(OnnxExport, InputsAndValueInfo) {
   EXPECT_EQ(p.graph().input(1).type().tensor_type().shape().dim(0).dim_value(), 256);
 }
 
+// Before IR 4 an initializer's declaration is written once, in its input entry: a value_info
+// entry as well would be dropped on reading (inputs win), and the next export would differ. (A
+// fuzzer found this with a model whose initializer had a value_info entry instead of an input.)
+TEST(OnnxExport, OldIrInitializerDeclarationRoundTripsExactly) {
+  Model m = weighted_model();
+  m.ir_version = 3;
+  Value* w1 = m.graph->find_value("w1");
+  w1->has_value_info = true;
+  w1->doc_string = "first weights";
+  onnx::ModelProto p;
+  const std::string first = serialize_model(m);
+  ASSERT_TRUE(p.ParseFromString(first));
+  for (const auto& vi : p.graph().value_info()) EXPECT_NE(vi.name(), "w1");
+  bool declared = false;
+  for (const auto& vi : p.graph().input())
+    if (vi.name() == "w1") declared = vi.doc_string() == "first weights";
+  EXPECT_TRUE(declared);
+  Model again = load_model_from_bytes(first.data(), first.size(), "re-read");
+  EXPECT_EQ(serialize_model(again), first);
+}
+
 TEST(OnnxExport, SerializeRefusesMissingGraph) {
   Model m;
   m.graph.reset();
