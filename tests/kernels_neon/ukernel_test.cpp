@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "kernel_test_util.h"
+#include "kernels/cpu/aligned_buffer.h"
 
 namespace kiln::cpu::test {
 namespace {
@@ -59,7 +60,11 @@ TEST(MicroKernels, GemmEveryTileEpilogueAndAccumulate) {
   const auto rb = random_vector(32, 11), cb = random_vector(32, 12), res = random_vector(32 * 32, 13);
   for (const NamedKernels& nk : optimized_tables())
     for (int64_t kc : {0, 1, 3, 17}) {
-      const auto a = random_vector(static_cast<size_t>(6 * kc), 20 + kc), b = random_vector(static_cast<size_t>(16 * kc), 40 + kc);
+      // Packed panels are 64-byte aligned (AVX2 loads them with aligned moves).
+      const auto av = random_vector(static_cast<size_t>(6 * kc), 20 + kc), bv = random_vector(static_cast<size_t>(16 * kc), 40 + kc);
+      AlignedBuffer a(av.size() + 16), b(bv.size() + 16);
+      std::copy(av.begin(), av.end(), a.data());
+      std::copy(bv.begin(), bv.end(), b.data());
       for (int variant = -1; variant < 5; ++variant)
         for (Activation act : kActs) {
           if (variant < 0 && act != Activation::None) continue;  // variant -1: no epilogue at all
