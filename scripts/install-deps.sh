@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   qt6-base-dev libqt6charts6-dev libqt6svg6-dev libqcustomplot-dev libqcustomplot2.1-qt6
   xvfb xauth
+  g++-aarch64-linux-gnu qemu-user
 )
 PIP_PACKAGES=(onnx onnxruntime numpy jsonschema)
 

@@ -2,9 +2,9 @@
 // The CPU kernel table: one struct of function pointers, filled once at start-up from cpu_info()
 // with the best variant each slot has on this machine (AVX2+FMA on x86-64, later NEON on
 // AArch64) and the portable scalar code otherwise. The layout is the same on every platform, so
-// call sites never need an #ifdef: each ISA's translation unit (kernels/cpu/x86/*, built with
-// its own flags, and kernels/cpu/arm/* to come) exposes one fill function that overwrites the
-// slots it implements.
+// call sites never need an #ifdef: each ISA's translation units (kernels/cpu/x86/*, built with
+// their own flags, and kernels/cpu/arm/* on AArch64) expose one fill function that overwrites
+// the slots they implement.
 #include <cstdint>
 
 #include "kernels/cpu/epilogue.h"
@@ -77,9 +77,14 @@ CpuKernels scalar_cpu_kernels();
 // scalar table with those slots filled (the scalar table when they are absent).
 bool have_avx2_kernels();
 CpuKernels avx2_cpu_kernels();
+// Whether this build has the NEON variants (AArch64 builds, where NEON is mandatory);
+// neon_cpu_kernels() is the scalar table with those slots filled (the scalar table without them).
+bool have_neon_kernels();
+CpuKernels neon_cpu_kernels();
 
 // Filled by each ISA's translation units.
 void fill_scalar_kernels(CpuKernels& k);
 void fill_avx2_kernels(CpuKernels& k);  // defined in kernels/cpu/x86 on x86-64 builds only
+void fill_neon_kernels(CpuKernels& k);  // defined in kernels/cpu/arm on AArch64 builds only
 
 }  // namespace kiln::cpu

@@ -1,6 +1,6 @@
 #pragma once
 // Shared helpers of the optimized-kernel tests: seeded data, the kernel tables to test (scalar
-// always, AVX2 where the machine has it), tolerance checks.
+// always, AVX2 where the machine has it, NEON on AArch64), tolerance checks.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -29,6 +29,7 @@ struct NamedKernels {
 inline std::vector<NamedKernels> kernel_tables() {
   std::vector<NamedKernels> t{{"scalar", scalar_cpu_kernels()}};
   if (have_avx2_kernels()) t.push_back({"avx2", avx2_cpu_kernels()});
+  if (have_neon_kernels()) t.push_back({"neon", neon_cpu_kernels()});
   return t;
 }
 
