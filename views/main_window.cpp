@@ -233,6 +233,7 @@ void MainWindow::open_model(const QString& path) { doc_->open(path); }
 void MainWindow::show_current() {
   shown_ = doc_->current();
   graph_->show_model(shown_, doc_->position() > 0);
+  apply_heat();  // showing a snapshot again clears the decorations
   nodes_->set_graph(shown_ ? shown_->graph.get() : nullptr);
   table_->resizeColumnsToContents();
   tabs_for_.reset();
@@ -249,6 +250,7 @@ void MainWindow::preview_step(int index, bool before) {
   const StepDiff diff = diff_step(step.report.log, *prior, *step.after);
   shown_ = before ? prior : step.after;
   graph_->show_model(shown_, true, before ? diff.before : diff.after);
+  apply_heat();
   nodes_->set_graph(shown_->graph.get());
   tabs_for_.reset();
   refresh_tabs();

@@ -3,6 +3,7 @@
 // test, screenshots) applies a recipe and saves pictures once everything has settled.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
@@ -95,6 +96,9 @@ int main(int argc, char** argv) {
         *stage = 3;
         kiln::ProfileDock* dock = window.profile();
         window.show_profile();
+        // The charts get half the window, as a user reading them would drag it.
+        if (auto* d = window.findChild<QDockWidget*>(QStringLiteral("profile")))
+          window.resizeDocks({d}, {window.width() / 2}, Qt::Horizontal);
         dock->show_tab(parser.value(profile_tab).toInt());
         if (parser.value(heat) == "latency") dock->set_heat_mode(kiln::HeatMode::Latency);
         if (parser.value(heat) == "error") dock->set_heat_mode(kiln::HeatMode::Error);

@@ -26,8 +26,8 @@ class InspectorDock : public QWidget {
   // `model` holds the node; `original` is the model as loaded, for provenance.
   void show_node(std::shared_ptr<const Model> model, std::shared_ptr<const Model> original, NodeId id);
   void clear();
-  // Where the node's profiled figures come from (latency, error; one line each, "" when the
-  // model shown was not profiled). Set by the window that owns the Profile panel.
+  // Where the node's profiled figures come from: lines of "what\tfigure" (latency, error), ""
+  // when the model shown was not profiled. Set by the window that owns the Profile panel.
   void set_profile_figures(std::function<QString(const Model*, NodeId)> figures) { figures_ = std::move(figures); }
   NodeId node() const { return node_; }
   const QTreeWidget* tree() const { return tree_; }

@@ -33,12 +33,13 @@ std::unordered_map<NodeId, float> heat_values(const profile::Report& report, Hea
   std::unordered_map<NodeId, float> out;
   out.reserve(raw.size());
   for (const auto& [id, v] : raw) {
-    // Latency is linear in the slowest node. Errors span decades (1e-7 next to 1e-2), so they
-    // are placed on a log scale over the six decades below the largest.
+    // Latency on a square-root scale of the slowest node: linear, one heavy node turns the rest
+    // the same cold colour. Errors span decades (1e-7 next to 1e-2), so they are placed on a
+    // log scale over the six decades below the largest.
     float t = 0;
     if (top > 0) {
       if (mode == HeatMode::Latency)
-        t = static_cast<float>(v / top);
+        t = static_cast<float>(std::sqrt(v / top));
       else
         t = v > 0 ? static_cast<float>(std::clamp(1.0 + std::log10(v / top) / 6.0, 0.0, 1.0)) : 0.f;
     }

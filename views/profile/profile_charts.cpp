@@ -267,19 +267,19 @@ QChart* memory(const profile::Report& r) {
 }
 
 QChart* step_timeline(const profile::StepHistory& h) {
-  const QString title = QObject::tr("After each step, against the original");
+  const QString title = QObject::tr("After each step: p50 latency and memory in % of the original, output error");
   if (h.rows.size() < 2) return empty_chart(title, QObject::tr("apply a step and profile again"));
   QChart* c = new_chart(title);
   c->legend()->show();
   c->legend()->setAlignment(Qt::AlignBottom);
   auto* latency = new QLineSeries;
-  latency->setName(QObject::tr("p50 latency, % vs original"));
+  latency->setName(QObject::tr("latency %"));
   auto* activations = new QLineSeries;
-  activations->setName(QObject::tr("activation memory, % vs original"));
+  activations->setName(QObject::tr("activations %"));
   auto* weights = new QLineSeries;
-  weights->setName(QObject::tr("weights, % vs original"));
+  weights->setName(QObject::tr("weights %"));
   auto* error = new QLineSeries;
-  error->setName(QObject::tr("max abs output error"));
+  error->setName(QObject::tr("max abs error"));
   const profile::StepRow& base = h.rows.front();
   auto pct = [](std::optional<double> v, std::optional<double> b) {
     return v && b && *b > 0 ? 100.0 * (*v - *b) / *b : 0.0;
@@ -301,7 +301,7 @@ QChart* step_timeline(const profile::StepHistory& h) {
     hi = std::max({hi, l, a, w});
     max_err = std::max(max_err, row.max_abs_error.value_or(0.0));
     QString name = QString::fromStdString(row.name);
-    if (name.size() > 18) name = name.left(17) + QStringLiteral("…");
+    if (name.size() > 22) name = name.left(21) + QStringLiteral("…");
     cats << (i == 0 ? name : QStringLiteral("%1 %2").arg(i).arg(name));
   }
   for (QLineSeries* s : {latency, activations, weights, error}) {
@@ -310,7 +310,7 @@ QChart* step_timeline(const profile::StepHistory& h) {
   }
   auto* x = new QBarCategoryAxis;
   x->append(cats);
-  x->setLabelsAngle(-30);
+  x->setLabelsAngle(-45);
   auto* y = new QValueAxis;
   y->setTitleText(QObject::tr("% vs original"));
   const double pad = std::max(5.0, (hi - lo) * 0.1);

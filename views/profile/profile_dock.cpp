@@ -229,7 +229,7 @@ QString ProfileDock::node_figures(const Model* model, NodeId id) const {
     if (const Json* nodes = lat->find("per_node")->find("nodes"); nodes && nodes->is_array())
       for (const Json& n : nodes->as_array())
         if (static_cast<NodeId>(n.find("id")->as_int()) == id) {
-          parts << tr("%1 ms mean, %2 ms median per inference").arg(n.find("mean_ms")->as_double(), 0, 'f', 4)
+          parts << tr("latency\t%1 ms (median %2 ms)").arg(n.find("mean_ms")->as_double(), 0, 'f', 4)
                        .arg(n.find("p50_ms")->as_double(), 0, 'f', 4);
           break;
         }
@@ -238,9 +238,9 @@ QString ProfileDock::node_figures(const Model* model, NodeId id) const {
       for (const Json& n : nodes->as_array())
         if (static_cast<NodeId>(n.find("node_id")->as_int()) == id) {
           const Json* e = n.find("max_abs_error");
-          parts << tr("max abs error %1 on %2 (matched by %3)")
-                       .arg(e && e->is_number() ? QString::number(e->as_double(), 'g', 3) : QStringLiteral("0"),
-                            QString::fromStdString(n.find("value")->as_string()),
+          parts << tr("error of %1\tmax abs %2 (matched by %3)")
+                       .arg(QString::fromStdString(n.find("value")->as_string()),
+                            e && e->is_number() ? QString::number(e->as_double(), 'g', 3) : QStringLiteral("0"),
                             QString::fromStdString(n.find("matched_by")->as_string()));
         }
   return parts.join(QLatin1Char('\n'));

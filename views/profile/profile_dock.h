@@ -58,7 +58,8 @@ class ProfileDock : public QWidget {
   QChart* chart(Chart which) const;
   const std::vector<NodeId>& top_node_ids() const { return top_ids_; }
   AccuracyTableModel* accuracy_model() const { return accuracy_; }
-  // The profiled figures of one node of `model` (for the Inspector); empty when not profiled.
+  // The profiled figures of one node of `model` (for the Inspector): lines of "what\tfigure";
+  // empty when that snapshot was not profiled.
   QString node_figures(const Model* model, NodeId id) const;
 
  signals:
