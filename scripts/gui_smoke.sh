@@ -44,6 +44,6 @@ shot workbench_diff_before "$SAMPLES/resnet_mini.onnx" --recipe "$WORK/recipe.js
 shot workbench_bert "$SAMPLES/bert_block.onnx" --recipe kiln --apply all --preview-step 0 --select MatMul
 # The same three steps profiled one by one: the Profile dock's step timeline (latency, memory and
 # output error after each step against the original), the graph coloured by node latency.
-shot workbench_profile "$SAMPLES/resnet_mini.onnx" --recipe "$WORK/recipe.json" --apply all --preview-step 0 --select MaxPool \
+shot workbench_profile "$SAMPLES/resnet_mini.onnx" --recipe "$WORK/recipe.json" --apply all --preview-step 0 --zoom 0.6 --select MaxPool \
   --profile --profile-tab 6 --heat latency
 echo "gui_smoke: ok"
