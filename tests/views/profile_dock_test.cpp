@@ -8,6 +8,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtCharts/QAbstractBarSeries>
+#include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>
 #include <QtCharts/QChart>
 #include <QtCharts/QXYSeries>
@@ -47,6 +48,13 @@ bool open_and_apply(Document& doc, int steps) {
 int bar_count(QChart* chart) {
   auto* bars = qobject_cast<QAbstractBarSeries*>(chart->series().value(0));
   return bars && !bars->barSets().isEmpty() ? static_cast<int>(bars->barSets().first()->count()) : -1;
+}
+
+// Labels on the category axis: as many as bars, or equal labels were merged and bars dropped.
+int category_count(QChart* chart) {
+  for (QAbstractAxis* a : chart->axes())
+    if (auto* c = qobject_cast<QBarCategoryAxis*>(a)) return static_cast<int>(c->count());
+  return -1;
 }
 
 const Json::Array& array_at(const Json& j, std::initializer_list<std::string_view> keys) {
@@ -99,6 +107,8 @@ class ProfileDockTest : public QObject {
     QCOMPARE(nodes, static_cast<int>(doc.current()->graph->node_count()));
     QCOMPARE(bar_count(dock.chart(ProfileDock::TopNodes)), std::min(nodes, ProfileDock::kTopNodes));
     QCOMPARE(static_cast<int>(dock.top_node_ids().size()), std::min(nodes, ProfileDock::kTopNodes));
+    for (ProfileDock::Chart c : {ProfileDock::OpTypes, ProfileDock::TopNodes, ProfileDock::Distribution})
+      QCOMPARE(category_count(dock.chart(c)), bar_count(dock.chart(c)));
 
     // Every timed run lands in one bin of the histogram.
     auto* hist = qobject_cast<QAbstractBarSeries*>(dock.chart(ProfileDock::Distribution)->series().value(0));

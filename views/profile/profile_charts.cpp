@@ -1,5 +1,6 @@
 #include "views/profile/profile_charts.h"
 
+#include <QSet>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>
 #include <QtCharts/QChart>
@@ -133,7 +134,11 @@ QChart* top_nodes(const profile::Report& r, int n, std::vector<NodeId>* ids) {
   for (const Json* node : order) {
     QString name = text(*node, "name");
     if (name.size() > 28) name = QStringLiteral("…") + name.right(27);  // scopes make the tail telling
-    labels << QStringLiteral("%1 %2").arg(text(*node, "op"), name.isEmpty() ? QStringLiteral("#%1").arg(number(*node, "id")) : name);
+    // The rank keeps labels unique: a category axis merges equal labels and drops their bars.
+    labels << QStringLiteral("%1. %2 %3")
+                  .arg(labels.size() + 1)
+                  .arg(text(*node, "op").section(QStringLiteral("::"), -1),
+                       name.isEmpty() ? QStringLiteral("#%1").arg(number(*node, "id")) : name);
     values << number(*node, "mean_ms");
     ids->push_back(static_cast<NodeId>(number(*node, "id")));
   }
@@ -160,12 +165,18 @@ QChart* distribution(const profile::Report& r, int bins) {
                             .arg(number(*path(r.sections, {"latency", "end_to_end"}), "spread"), 0, 'f', 3));
   auto* set = new QBarSet(QObject::tr("runs"));
   set->setColor(QColor(0x31, 0x82, 0xbd));
-  QStringList cats;
   int most = 0;
   for (int i = 0; i < bins; ++i) {
     *set << counts[static_cast<size_t>(i)];
     most = std::max(most, counts[static_cast<size_t>(i)]);
-    cats << QString::number(lo + (i + 0.5) * width, 'f', width < 0.01 ? 4 : (width < 0.1 ? 3 : 2));
+  }
+  // Bin centres with as many digits as it takes to tell them apart: a category axis merges
+  // equal labels and would drop bins.
+  QStringList cats;
+  for (int digits = 2; digits <= 9; ++digits) {
+    cats.clear();
+    for (int i = 0; i < bins; ++i) cats << QString::number(lo + (i + 0.5) * width, 'g', digits);
+    if (QSet<QString>(cats.begin(), cats.end()).size() == cats.size()) break;
   }
   auto* series = new QBarSeries;
   series->append(set);
@@ -174,7 +185,7 @@ QChart* distribution(const profile::Report& r, int bins) {
   auto* x = new QBarCategoryAxis;
   x->append(cats);
   x->setTitleText(QObject::tr("ms (bin centre)"));
-  x->setLabelsAngle(-60);
+  x->setLabelsAngle(-90);
   auto* y = value_axis(QObject::tr("runs"), most);
   y->setLabelFormat(QStringLiteral("%d"));
   c->addAxis(x, Qt::AlignBottom);

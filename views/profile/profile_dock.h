@@ -35,7 +35,7 @@ class ProfileDock : public QWidget {
   enum Tab { OpTypesTab, TopNodesTab, DistributionTab, BatchTab, MemoryTab, AccuracyTab, StepsTab };
   static constexpr int kTopNodes = 15;
   static constexpr int kMaxOpTypeBars = 20;
-  static constexpr int kHistogramBins = 20;
+  static constexpr int kHistogramBins = 16;
 
   explicit ProfileDock(Document* doc, QWidget* parent = nullptr);
 
