@@ -18,7 +18,7 @@ std::unordered_map<NodeId, float> heat_values(const profile::Report& report, Hea
   std::unordered_map<NodeId, double> raw;
   if (mode == HeatMode::Latency) {
     if (const Json::Array* nodes = array_at(report.sections, "latency", "per_node", "nodes"))
-      for (const Json& n : *nodes) raw[static_cast<NodeId>(n.find("id")->as_int())] = n.find("mean_ms")->as_double();
+      for (const Json& n : *nodes) raw[static_cast<NodeId>(n.find("id")->as_int())] = n.find("p50_ms")->as_double();
   } else if (mode == HeatMode::Error) {
     if (const Json::Array* nodes = array_at(report.sections, "accuracy", "per_node", "nodes"))
       for (const Json& n : *nodes) {

@@ -1,5 +1,5 @@
 #pragma once
-// Per-node heat values for GraphView::set_heat from a profile report: a node's mean time, or the
+// Per-node heat values for GraphView::set_heat from a profile report: a node's median time, or the
 // largest error of the tensors it produces against the reference, scaled to [0, 1]. Keys are the
 // profiled snapshot's node ids.
 #include <unordered_map>

@@ -120,14 +120,15 @@ QChart* op_types(const profile::Report& r, int max_bars) {
 }
 
 QChart* top_nodes(const profile::Report& r, int n, std::vector<NodeId>* ids) {
-  const QString title = QObject::tr("Slowest nodes (click one to select it)");
+  // By median: a run preempted on a busy machine moves a node's mean, not its median.
+  const QString title = QObject::tr("Slowest nodes, median per inference (click one to select it)");
   ids->clear();
   const Json::Array* nodes = array_at(r.sections, {"latency", "per_node", "nodes"});
   if (!nodes || nodes->empty()) return empty_chart(title, QObject::tr("per-node times not measured"));
   std::vector<const Json*> order;
   for (const Json& node : *nodes) order.push_back(&node);
   std::stable_sort(order.begin(), order.end(),
-                   [](const Json* a, const Json* b) { return number(*a, "mean_ms") > number(*b, "mean_ms"); });
+                   [](const Json* a, const Json* b) { return number(*a, "p50_ms") > number(*b, "p50_ms"); });
   if (static_cast<int>(order.size()) > n) order.resize(static_cast<size_t>(n));
   QStringList labels;
   QList<qreal> values;
@@ -139,7 +140,7 @@ QChart* top_nodes(const profile::Report& r, int n, std::vector<NodeId>* ids) {
                   .arg(labels.size() + 1)
                   .arg(text(*node, "op").section(QStringLiteral("::"), -1),
                        name.isEmpty() ? QStringLiteral("#%1").arg(number(*node, "id")) : name);
-    values << number(*node, "mean_ms");
+    values << number(*node, "p50_ms");
     ids->push_back(static_cast<NodeId>(number(*node, "id")));
   }
   // Bars are drawn bottom-up from the last entry; the ids follow the bar set's index order.
@@ -153,16 +154,24 @@ QChart* distribution(const profile::Report& r, int bins) {
   if (!runs || runs->empty()) return empty_chart(title, QObject::tr("no timed runs"));
   std::vector<double> v;
   for (const Json& x : *runs) v.push_back(x.as_double());
+  const Json& e2e = *path(r.sections, {"latency", "end_to_end"});
   const auto [lo_it, hi_it] = std::minmax_element(v.begin(), v.end());
-  const double lo = *lo_it, hi = *hi_it;
+  // A preempted run on a busy machine can take ten times the median; binned linearly up to it,
+  // every other run lands in the first bin. Runs beyond p90 + 3 spreads share the last bin.
+  const double lo = *lo_it;
+  const double cap = number(e2e, "p90") + 3 * std::max(number(e2e, "spread"), 0.05 * number(e2e, "p50"));
+  const double hi = std::min(*hi_it, std::max(cap, lo));
+  const auto outliers = std::count_if(v.begin(), v.end(), [&](double x) { return x > hi; });
   const double width = hi > lo ? (hi - lo) / bins : 1.0;
   std::vector<int> counts(static_cast<size_t>(bins), 0);
   for (double x : v) counts[static_cast<size_t>(std::clamp(static_cast<int>((x - lo) / width), 0, bins - 1))]++;
-  QChart* c = new_chart(QObject::tr("%1 (%2 runs; p50 %3 ms, spread %4 ms)")
+  QChart* c = new_chart(QObject::tr("%1 (%2 runs; p50 %3 ms, spread %4 ms%5)")
                             .arg(title)
                             .arg(v.size())
-                            .arg(number(*path(r.sections, {"latency", "end_to_end"}), "p50"), 0, 'f', 3)
-                            .arg(number(*path(r.sections, {"latency", "end_to_end"}), "spread"), 0, 'f', 3));
+                            .arg(number(e2e, "p50"), 0, 'f', 3)
+                            .arg(number(e2e, "spread"), 0, 'f', 3)
+                            .arg(outliers ? QObject::tr("; %1 slower than %2 ms in the last bin").arg(outliers).arg(hi, 0, 'f', 3)
+                                          : QString()));
   auto* set = new QBarSet(QObject::tr("runs"));
   set->setColor(QColor(0x31, 0x82, 0xbd));
   int most = 0;

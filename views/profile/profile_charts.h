@@ -15,7 +15,7 @@ namespace kiln::profile_charts {
 
 // Mean time per inference of each op type, slowest first (at most max_bars).
 QChart* op_types(const profile::Report& report, int max_bars);
-// The n slowest nodes, slowest on top; *ids receives their node ids, bar index order.
+// The n slowest nodes by median time, slowest on top; *ids receives their node ids, bar index order.
 QChart* top_nodes(const profile::Report& report, int n, std::vector<NodeId>* ids);
 // Histogram of the end-to-end run times.
 QChart* distribution(const profile::Report& report, int bins);

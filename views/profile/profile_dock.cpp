@@ -229,8 +229,8 @@ QString ProfileDock::node_figures(const Model* model, NodeId id) const {
     if (const Json* nodes = lat->find("per_node")->find("nodes"); nodes && nodes->is_array())
       for (const Json& n : nodes->as_array())
         if (static_cast<NodeId>(n.find("id")->as_int()) == id) {
-          parts << tr("latency\t%1 ms (median %2 ms)").arg(n.find("mean_ms")->as_double(), 0, 'f', 4)
-                       .arg(n.find("p50_ms")->as_double(), 0, 'f', 4);
+          parts << tr("latency\t%1 ms median (mean %2 ms)").arg(n.find("p50_ms")->as_double(), 0, 'f', 4)
+                       .arg(n.find("mean_ms")->as_double(), 0, 'f', 4);
           break;
         }
   if (const Json* acc = s.find("accuracy"); acc && acc->find("per_node"))
