@@ -170,7 +170,7 @@ QChart* distribution(const profile::Report& r, int bins) {
                             .arg(v.size())
                             .arg(number(e2e, "p50"), 0, 'f', 3)
                             .arg(number(e2e, "spread"), 0, 'f', 3)
-                            .arg(outliers ? QObject::tr("; %1 slower than %2 ms in the last bin").arg(outliers).arg(hi, 0, 'f', 3)
+                            .arg(outliers ? QObject::tr("; %1 over %2 ms in the last bin").arg(outliers).arg(hi, 0, 'f', 3)
                                           : QString()));
   auto* set = new QBarSet(QObject::tr("runs"));
   set->setColor(QColor(0x31, 0x82, 0xbd));
@@ -289,7 +289,14 @@ QChart* memory(const profile::Report& r) {
 QChart* step_timeline(const profile::StepHistory& h) {
   const QString title = QObject::tr("After each step: p50 latency and memory in % of the original, output error");
   if (h.rows.size() < 2) return empty_chart(title, QObject::tr("apply a step and profile again"));
-  QChart* c = new_chart(title);
+  // A step's latency change smaller than the runs' own spread is noise, not the step's doing.
+  double noise_pct = 0;
+  for (const profile::StepRow& row : h.rows)
+    if (row.p50_ms && row.spread_ms && *row.p50_ms > 0) noise_pct = std::max(noise_pct, 100.0 * *row.spread_ms / *row.p50_ms);
+  QChart* c = new_chart(noise_pct > 0 ? QObject::tr("%1<br><small>latency moves within ±%2% are within the runs' spread</small>")
+                                            .arg(title)
+                                            .arg(noise_pct, 0, 'f', 0)
+                                      : title);
   c->legend()->show();
   c->legend()->setAlignment(Qt::AlignBottom);
   auto* latency = new QLineSeries;
