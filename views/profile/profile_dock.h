@@ -32,7 +32,6 @@ class ProfileDock : public QWidget {
   Q_OBJECT
  public:
   enum Chart { OpTypes, TopNodes, Distribution, Batch, Memory, Steps, ChartCount };
-  enum Tab { OpTypesTab, TopNodesTab, DistributionTab, BatchTab, MemoryTab, AccuracyTab, StepsTab };
   static constexpr int kTopNodes = 15;
   static constexpr int kMaxOpTypeBars = 20;
   static constexpr int kHistogramBins = 16;
@@ -53,6 +52,7 @@ class ProfileDock : public QWidget {
   HeatMode heat_mode() const;
   // Empty with the heat map off or nothing profiled.
   const std::unordered_map<NodeId, float>& heat() const { return heat_; }
+  // 0 op types, 1 top nodes, 2 distribution, 3 batch, 4 memory, 5 accuracy, 6 steps.
   void show_tab(int tab);
 
   QChart* chart(Chart which) const;

@@ -64,7 +64,6 @@ void ProfileJob::start(ProfileInput input, ProfileSettings settings) {
   }
   auto control = std::make_shared<Control>();
   control_ = control;
-  result_.reset();
   const quint64 generation = ++generation_;
   thread_ = QThread::create([this, control, input = std::move(input), settings] {
     QElapsedTimer timer;
@@ -123,8 +122,7 @@ void ProfileJob::start(ProfileInput input, ProfileSettings settings) {
     if (control->cancel) {
       emit cancelled();
     } else if (control->result) {
-      result_ = control->result;
-      emit finished(result_);
+      emit finished(control->result);
     } else {
       emit failed(control->error.isEmpty() ? tr("the profile produced no result") : control->error);
     }

@@ -54,7 +54,6 @@ class ProfileJob : public QObject {
   void start(ProfileInput input, ProfileSettings settings);
   void cancel();
   bool running() const { return thread_ != nullptr; }
-  const std::shared_ptr<const ProfileResult>& result() const { return result_; }
 
   // The profiler options the GUI uses: budgets of a fraction of a second per measurement, so a
   // profile of a small model takes a few seconds and the panel feels live.
@@ -71,7 +70,6 @@ class ProfileJob : public QObject {
   std::shared_ptr<Control> control_;
   QThread* thread_ = nullptr;
   quint64 generation_ = 0;
-  std::shared_ptr<const ProfileResult> result_;
 };
 
 }  // namespace kiln
