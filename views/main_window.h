@@ -1,8 +1,10 @@
 #pragma once
 // The workbench window. The graph is the centre (with the overview, node table and text form as
-// further tabs); docks hold the Pipeline, the Inspector and the Log. A model opens by dialog,
-// drag and drop, command line or the recent-files menu; window layout and recent files are kept
-// in QSettings; the session is autosaved by the document and offered back after a crash.
+// further tabs); docks hold the Pipeline, the Profile (tabbed with it), the Inspector and the
+// Log; the Profile's heat map is painted on the graph when it shows the profiled snapshot. A
+// model opens by dialog, drag and drop, command line or the recent-files menu; window layout and
+// recent files are kept in QSettings; the session is autosaved by the document and offered back
+// after a crash.
 #include <QMainWindow>
 #include <functional>
 #include <memory>
