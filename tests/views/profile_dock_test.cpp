@@ -7,6 +7,7 @@
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtCharts/QAbstractBarSeries>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>
@@ -172,11 +173,20 @@ class ProfileDockTest : public QObject {
     Document doc;
     QVERIFY(open_and_apply(doc, 0));
     ProfileDock dock(&doc);
-    dock.set_settings(quick());
+    ProfileSettings s = quick();
+    s.threads = std::min(2, QThread::idealThreadCount());
+    s.step_timeline = false;  // with no step applied it changes nothing
+    dock.set_settings(s);
     QSignalSpy profiled(&dock, &ProfileDock::profiled);
     dock.run();
     QVERIFY(profiled.wait(kWaitMs));
     QVERIFY(!dock.result()->history);
+    QCOMPARE(dock.result()->report.threads, s.threads);
+    // The choices of the last run are what the next dock starts with.
+    ProfileDock next(&doc);
+    QCOMPARE(next.settings().backend, s.backend);
+    QCOMPARE(next.settings().threads, s.threads);
+    QCOMPARE(next.settings().step_timeline, false);
     QVERIFY(!dock.result()->report.card.accuracy_measured);
     QCOMPARE(dock.accuracy_model()->rowCount(), 0);
     QVERIFY(dock.chart(ProfileDock::Steps)->series().isEmpty());

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -89,6 +90,14 @@ ProfileDock::ProfileDock(Document* doc, QWidget* parent)
   layout->addWidget(stale_);
   layout->addWidget(tabs_, 1);
 
+  // The last run's choices, as the user left them.
+  QSettings settings;
+  ProfileSettings remembered;
+  remembered.backend = static_cast<Backend>(settings.value(QStringLiteral("profile/backend"), static_cast<int>(Backend::Cpu)).toInt());
+  remembered.threads = settings.value(QStringLiteral("profile/threads"), 1).toInt();
+  remembered.step_timeline = settings.value(QStringLiteral("profile/step_timeline"), true).toBool();
+  set_settings(remembered);
+
   connect(run_, &QPushButton::clicked, this, &ProfileDock::run);
   connect(cancel_, &QPushButton::clicked, this, &ProfileDock::cancel);
   connect(heat_mode_, &QComboBox::currentIndexChanged, this, &ProfileDock::update_heat);
@@ -124,7 +133,12 @@ void ProfileDock::run() {
   for (const AppliedStep& s : doc_->applied()) input.steps.push_back({s.step.pass, s.report.changed, s.after});
   progress_->setRange(0, 0);
   progress_->setFormat(tr("starting"));
-  job_->start(std::move(input), settings());
+  const ProfileSettings s = settings();
+  QSettings remembered;
+  remembered.setValue(QStringLiteral("profile/backend"), static_cast<int>(s.backend));
+  remembered.setValue(QStringLiteral("profile/threads"), s.threads);
+  remembered.setValue(QStringLiteral("profile/step_timeline"), s.step_timeline);
+  job_->start(std::move(input), s);
   summary_->setText(tr("Profiling…"));
   update_controls();
 }
