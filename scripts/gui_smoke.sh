@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GUI smoke test under a virtual X server: opens the bundled samples in the real `kiln` binary,
-# applies a recipe step by step, previews a step's diff, and saves screenshots into
+# applies a recipe step by step, previews a step's diff, profiles each step, and saves screenshots into
 # docs/screenshots/ (the README shows them). Fails when the GUI exits with an error, hangs, or a
 # picture is missing or over 300 KB. Expects a build with the GUI (scripts/build.sh); set
 # KILN_BUILD_DIR for another build folder and SHOTS_DIR for another output folder.
@@ -42,4 +42,8 @@ shot workbench_diff_before "$SAMPLES/resnet_mini.onnx" --recipe "$WORK/recipe.js
 # The BERT-style sample after the whole built-in "kiln" recipe: the step timeline with each
 # step's figures, the optimized graph, a MatMul's weight statistics and histogram.
 shot workbench_bert "$SAMPLES/bert_block.onnx" --recipe kiln --apply all --preview-step 0 --select MatMul
+# The same three steps profiled one by one: the Profile dock's step timeline (latency, memory and
+# output error after each step against the original), the graph coloured by node latency.
+shot workbench_profile "$SAMPLES/resnet_mini.onnx" --recipe "$WORK/recipe.json" --apply all --preview-step 0 --zoom 0.6 --select MaxPool \
+  --profile --profile-tab 6 --heat latency
 echo "gui_smoke: ok"

@@ -34,6 +34,7 @@
 #include "views/node_table_model.h"
 #include "views/pipeline/pipeline_dock.h"
 #include "views/pipeline/step_diff.h"
+#include "views/profile/profile_dock.h"
 #include "views/session_store.h"
 
 namespace kiln {
@@ -100,6 +101,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   QDockWidget* pipeline_dock = add_dock(tr("Pipeline"), QStringLiteral("pipeline"), pipeline_, Qt::RightDockWidgetArea);
   QDockWidget* inspector_dock = add_dock(tr("Inspector"), QStringLiteral("inspector"), inspector_, Qt::LeftDockWidgetArea);
   QDockWidget* log_dock = add_dock(tr("Log"), QStringLiteral("log"), log_, Qt::BottomDockWidgetArea);
+  profile_ = new ProfileDock(doc_);
+  profile_dock_ = add_dock(tr("Profile"), QStringLiteral("profile"), profile_, Qt::RightDockWidgetArea);
+  // Charts want the Pipeline's height more than the Log's; the two are rarely read at once.
+  tabifyDockWidget(pipeline_dock, profile_dock_);
+  pipeline_dock->raise();
 
   busy_ = new QProgressBar;
   busy_->setRange(0, 0);  // indeterminate: loading has no meaningful percentage
@@ -141,6 +147,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   connect(pipeline_, &PipelineDock::previewRequested, this, &MainWindow::preview_step);
   connect(graph_, &GraphPanel::nodeSelected, this, [this](quint64 node) {
     inspector_->show_node(graph_->model(), doc_->snapshot(0), node);
+  });
+  inspector_->set_profile_figures([this](const Model* model, NodeId node) { return profile_->node_figures(model, node); });
+  // The heat map is painted only on the snapshot it was measured on, again after every layout.
+  connect(profile_, &ProfileDock::heatChanged, this, &MainWindow::apply_heat);
+  connect(graph_, &GraphPanel::layoutFinished, this, &MainWindow::apply_heat);
+  connect(profile_, &ProfileDock::nodeActivated, this, [this](quint64 node) {
+    if (graph_->model() && graph_->model() == profile_->profiled_model()) graph_->view()->select_node(node);
+  });
+  connect(profile_, &ProfileDock::profiled, this, [this] {
+    const auto& r = profile_->result()->report;
+    log(tr("Profiled %1 on %2 in %3 s: p50 %4 ms")
+            .arg(QString::fromStdString(r.model), QString::fromStdString(r.backend))
+            .arg(profile_->result()->seconds, 0, 'f', 1)
+            .arg(r.card.p50_ms.value_or(0), 0, 'f', 3));
+    if (inspector_->node() && graph_->model() == profile_->profiled_model())
+      inspector_->show_node(graph_->model(), doc_->snapshot(0), inspector_->node());
   });
 
   QSettings settings;
@@ -211,6 +233,7 @@ void MainWindow::open_model(const QString& path) { doc_->open(path); }
 void MainWindow::show_current() {
   shown_ = doc_->current();
   graph_->show_model(shown_, doc_->position() > 0);
+  apply_heat();  // showing a snapshot again clears the decorations
   nodes_->set_graph(shown_ ? shown_->graph.get() : nullptr);
   table_->resizeColumnsToContents();
   tabs_for_.reset();
@@ -227,6 +250,7 @@ void MainWindow::preview_step(int index, bool before) {
   const StepDiff diff = diff_step(step.report.log, *prior, *step.after);
   shown_ = before ? prior : step.after;
   graph_->show_model(shown_, true, before ? diff.before : diff.after);
+  apply_heat();
   nodes_->set_graph(shown_->graph.get());
   tabs_for_.reset();
   refresh_tabs();
@@ -251,6 +275,18 @@ void MainWindow::refresh_tabs() {
                                "use kiln-cli dump.")
                                 .arg(kMaxTextNodes)
                                 .arg(shown_->graph->total_node_count()));
+}
+
+void MainWindow::apply_heat() {
+  if (graph_->model() && graph_->model() == profile_->profiled_model())
+    graph_->view()->set_heat(profile_->heat());
+  else
+    graph_->view()->set_heat({});
+}
+
+void MainWindow::show_profile() {
+  profile_dock_->show();
+  profile_dock_->raise();
 }
 
 void MainWindow::show_tab(int index) { tabs_->setCurrentIndex(index); }

@@ -1,8 +1,10 @@
 #pragma once
 // The workbench window. The graph is the centre (with the overview, node table and text form as
-// further tabs); docks hold the Pipeline, the Inspector and the Log. A model opens by dialog,
-// drag and drop, command line or the recent-files menu; window layout and recent files are kept
-// in QSettings; the session is autosaved by the document and offered back after a crash.
+// further tabs); docks hold the Pipeline, the Profile (tabbed with it), the Inspector and the
+// Log; the Profile's heat map is painted on the graph when it shows the profiled snapshot. A
+// model opens by dialog, drag and drop, command line or the recent-files menu; window layout and
+// recent files are kept in QSettings; the session is autosaved by the document and offered back
+// after a crash.
 #include <QMainWindow>
 #include <functional>
 #include <memory>
@@ -27,6 +29,7 @@ class GraphPanel;
 class InspectorDock;
 class NodeTableModel;
 class PipelineDock;
+class ProfileDock;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -48,6 +51,9 @@ class MainWindow : public QMainWindow {
   GraphPanel* graph_panel() const { return graph_; }
   PipelineDock* pipeline() const { return pipeline_; }
   InspectorDock* inspector() const { return inspector_; }
+  ProfileDock* profile() const { return profile_; }
+  // Brings the Profile dock to the front (it shares its place with the Pipeline).
+  void show_profile();
   QStringList recent_files() const;
 
   // After a crash (the saved session was not closed cleanly), asks whether to restore it.
@@ -77,6 +83,7 @@ class MainWindow : public QMainWindow {
   void export_model();
   void export_recipe();
   void export_report();
+  void apply_heat();
 
   Document* doc_;
   std::shared_ptr<const Model> shown_;     // what the node table and text tabs show
@@ -91,6 +98,8 @@ class MainWindow : public QMainWindow {
   QSortFilterProxyModel* proxy_;
   PipelineDock* pipeline_;
   InspectorDock* inspector_;
+  ProfileDock* profile_;
+  QDockWidget* profile_dock_;
   QPlainTextEdit* log_;
   QProgressBar* busy_;
   QLabel* status_;

@@ -3,6 +3,7 @@
 // test, screenshots) applies a recipe and saves pictures once everything has settled.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "views/graph/graph_panel.h"
 #include "views/main_window.h"
 #include "views/pipeline/pipeline_dock.h"
+#include "views/profile/profile_dock.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -31,7 +33,13 @@ int main(int argc, char** argv) {
   QCommandLineOption select("select", "Select the first node whose op type or name matches.", "text");
   QCommandLineOption zoom("zoom", "Zoom the graph to this scale after the layout.", "scale");
   QCommandLineOption size("size", "Window size, WIDTHxHEIGHT.", "size");
-  for (const auto* o : {&screenshot, &graph_png, &tab, &recipe, &apply, &preview, &before, &select, &zoom, &size})
+  QCommandLineOption profile("profile", "With --screenshot: profile the current model (and each applied step) first.");
+  QCommandLineOption profile_tab("profile-tab",
+                                 "Profile chart to show (0 op types, 1 top nodes, 2 distribution, 3 batch, 4 memory, "
+                                 "5 accuracy, 6 steps).", "index", "0");
+  QCommandLineOption heat("heat", "Heat map on the graph after profiling: latency or error.", "mode");
+  for (const auto* o : {&screenshot, &graph_png, &tab, &recipe, &apply, &preview, &before, &select, &zoom, &size, &profile,
+                        &profile_tab, &heat})
     parser.addOption(*o);
   parser.process(app);
 
@@ -82,6 +90,28 @@ int main(int argc, char** argv) {
           // The selection near the top, so the picture shows what follows it.
           view->pan_by(QPointF(0, -view->height() / 3.0));
         }
+        return;
+      }
+      if (*stage == 2 && parser.isSet(profile)) {
+        *stage = 3;
+        kiln::ProfileDock* dock = window.profile();
+        window.show_profile();
+        // The charts get half the window, as a user reading them would drag it.
+        if (auto* d = window.findChild<QDockWidget*>(QStringLiteral("profile")))
+          window.resizeDocks({d}, {window.width() / 2}, Qt::Horizontal);
+        dock->show_tab(parser.value(profile_tab).toInt());
+        if (parser.value(heat) == "latency") dock->set_heat_mode(kiln::HeatMode::Latency);
+        if (parser.value(heat) == "error") dock->set_heat_mode(kiln::HeatMode::Error);
+        QObject::connect(dock->job(), &kiln::ProfileJob::failed, &window, [](const QString& message) {
+          std::fprintf(stderr, "kiln: the profile failed: %s\n", qPrintable(message));
+          QApplication::exit(1);
+        });
+        dock->run();
+        return;
+      }
+      if (*stage == 3) {
+        if (window.profile()->running()) return;
+        *stage = 4;  // one more tick for the charts to paint
         return;
       }
       poll->stop();

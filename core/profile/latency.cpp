@@ -123,7 +123,8 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
     }
   }
   r.iterations = static_cast<int>(samples.size());
-  r.end_to_end = summarize(samples);
+  r.runs_ms = samples;
+  r.end_to_end = summarize(std::move(samples));
   if (!o.per_node || o.per_node_iterations <= 0) return r;
 
   // Per node. Index the top-level nodes in execution order.
@@ -268,6 +269,9 @@ Json LatencyResult::to_json() const {
   Json j = Json::object();
   j["unit"] = "ms";
   j["end_to_end"] = end_to_end.to_json();
+  Json runs = Json::array();
+  for (double ms : runs_ms) runs.push_back(ms);
+  j["runs_ms"] = std::move(runs);
   j["first_run_ms"] = first_run_ms;
   j["iterations"] = iterations;
   j["stable"] = stable;

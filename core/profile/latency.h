@@ -50,6 +50,7 @@ struct GroupTime {
 
 struct LatencyResult {
   SampleStats end_to_end;  // ms
+  std::vector<double> runs_ms;  // every timed end-to-end run in order: the distribution's shape
   double first_run_ms = 0;  // the first (cold) warm-up run
   int iterations = 0;
   bool stable = false;

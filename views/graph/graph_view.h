@@ -42,6 +42,8 @@ class GraphView : public QWidget {
   void set_diff(const std::unordered_map<NodeId, DiffMark>& marks);
   // Heat map hook: a value in [0, 1] per node (latency, error, ...) replaces the category colour.
   void set_heat(const std::unordered_map<NodeId, float>& values);
+  // Per item: the heat drawn, or negative where none is.
+  const std::vector<float>& heat() const { return deco_.heat; }
   void clear_decorations();
 
   // Search by op type or name: plain text is a case-insensitive substring, else a regular

@@ -147,6 +147,10 @@ void InspectorDock::show_node(std::shared_ptr<const Model> model, std::shared_pt
           : tr("(not in the loaded model)"));
   }
   if (!n->doc_string.empty()) row(section(tree_, tr("Documentation")), {}, QString::fromStdString(n->doc_string));
+  if (const QString figures = figures_ ? figures_(model_.get(), id) : QString(); !figures.isEmpty()) {
+    s = section(tree_, tr("Profile"));
+    for (const QString& line : figures.split(QLatin1Char('\n'))) row(s, line.section(QLatin1Char('\t'), 0, 0), line.section(QLatin1Char('\t'), 1));
+  }
 
   if (weights_.empty()) {
     weight_text_->setText(tr("This node reads no weights."));

@@ -2,7 +2,9 @@
 // The Inspector: everything about the selected node. Its op, name and category; attributes;
 // inputs and outputs with dtypes and shapes; provenance (the original nodes it came from, looked
 // up in the model as loaded); and for its weights min, max, mean, std, sparsity and a histogram.
+#include <QString>
 #include <QWidget>
+#include <functional>
 #include <memory>
 
 #include "core/ir/model.h"
@@ -24,6 +26,9 @@ class InspectorDock : public QWidget {
   // `model` holds the node; `original` is the model as loaded, for provenance.
   void show_node(std::shared_ptr<const Model> model, std::shared_ptr<const Model> original, NodeId id);
   void clear();
+  // Where the node's profiled figures come from: lines of "what\tfigure" (latency, error), ""
+  // when the model shown was not profiled. Set by the window that owns the Profile panel.
+  void set_profile_figures(std::function<QString(const Model*, NodeId)> figures) { figures_ = std::move(figures); }
   NodeId node() const { return node_; }
   const QTreeWidget* tree() const { return tree_; }
   // The statistics of the weight shown (numeric == false when none).
@@ -34,6 +39,7 @@ class InspectorDock : public QWidget {
   void show_weight(int index);
 
   std::shared_ptr<const Model> model_;
+  std::function<QString(const Model*, NodeId)> figures_;
   NodeId node_ = 0;
   std::vector<std::shared_ptr<const Tensor>> weights_;
   WeightStats stats_;

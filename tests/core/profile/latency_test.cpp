@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <set>
 
@@ -42,6 +44,11 @@ TEST(ProfileLatency, EndToEndStopsAtTheIterationCap) {
   EXPECT_LE(r.end_to_end.p50, r.end_to_end.max);
   EXPECT_FALSE(r.per_node);
   EXPECT_TRUE(r.nodes.empty());
+  // Every timed run is kept, in order, for the distribution (the GUI's histogram).
+  ASSERT_EQ(r.runs_ms.size(), 3u);
+  EXPECT_EQ(*std::min_element(r.runs_ms.begin(), r.runs_ms.end()), r.end_to_end.min);
+  EXPECT_EQ(*std::max_element(r.runs_ms.begin(), r.runs_ms.end()), r.end_to_end.max);
+  EXPECT_EQ(r.to_json().find("runs_ms")->size(), 3u);
 }
 
 TEST(ProfileLatency, PerNodeCoversEveryNodeOnceAndGroupsByOp) {
