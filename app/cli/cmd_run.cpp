@@ -29,15 +29,6 @@ int64_t parse_int(const std::string& text, const std::string& option, int64_t mi
   return v;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(s[i]);
-  }
-  return out + "]";
-}
-
 void print_summary(const std::string& name, const RtTensor& t) {
   std::printf("%s  %s%s", name.c_str(), std::string(dtype_short_name(t.dtype())).c_str(), shape_str(t.shape()).c_str());
   if (dtype_is_float(t.dtype()) || dtype_is_integer(t.dtype()) || t.dtype() == DataType::Bool) {

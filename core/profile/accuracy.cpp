@@ -13,15 +13,6 @@
 namespace kiln::profile {
 namespace {
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(s[i]);
-  }
-  return out + "]";
-}
-
 std::vector<double> values_of(const RtTensor& t, const std::string& name) {
   if (t.dtype() == DataType::String) fail("output '", name, "' holds strings: no numeric error to measure");
   return t.to_tensor(name)->to_double();

@@ -10,6 +10,9 @@
 
 namespace kiln {
 
+// "[1,3,224,224]": how shapes read in every runtime message.
+std::string shape_str(const std::vector<int64_t>& shape);
+
 class RtTensor {
  public:
   RtTensor() = default;

@@ -44,15 +44,6 @@ struct Session::Frame {
 
 namespace {
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(s[i]);
-  }
-  return out + "]";
-}
-
 std::string op_label(const Node& n) {
   return n.is_onnx_domain() ? n.op_type : n.domain + "::" + n.op_type;
 }

@@ -22,15 +22,6 @@ using bind::make_kernel;
 using bind::need_input;
 using bind::who_of;
 
-std::string shape_str(const Dims& d) {
-  std::string s = "[";
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i) s += ',';
-    s += std::to_string(d[i]);
-  }
-  return s + "]";
-}
-
 using bind::kAll;
 using bind::kBool;
 using bind::kFloat;

@@ -17,7 +17,6 @@ namespace {
 
 using nn::dispatch_float;
 using nn::need_input;
-using nn::shape_str;
 
 const RtTensor* optional_input(KernelContext& ctx, size_t i) { return i < ctx.input_count() ? ctx.input(i) : nullptr; }
 

@@ -16,7 +16,6 @@ using bind::make_kernel;
 using bind::need_input;
 using bind::who_of;
 using nn::dispatch_float;
-using nn::shape_str;
 
 // An ai.kiln op that is its ONNX namesake runs the ONNX kernel, built from the Kiln node as if it
 // were the ONNX op at the opset that introduced it: the factories read only the node's

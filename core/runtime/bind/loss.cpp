@@ -20,7 +20,6 @@ namespace {
 using nn::make_kernel;
 using nn::need_input;
 using nn::node_label;
-using nn::shape_str;
 
 enum class Reduction { None, Sum, Mean };
 

@@ -26,16 +26,6 @@ void dispatch_float(DataType dt, const std::string& label, F&& f) {
   fail_unsupported(label, ": element type ", std::string(dtype_name(dt)), " is not supported (float, float16, bfloat16, double)");
 }
 
-inline std::string shape_str(const std::vector<int64_t>& s) {
-  std::string r = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) r.push_back(',');
-    r.append(std::to_string(s[i]));
-  }
-  r.push_back(']');
-  return r;
-}
-
 int64_t shape_numel(const std::vector<int64_t>& s);
 
 // Spatial attributes of Conv/ConvTranspose/pooling as written on the node; per-dim values are

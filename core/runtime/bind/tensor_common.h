@@ -41,15 +41,6 @@ inline std::string node_label(const Node& n) {
   return n.name.empty() ? n.op_type + " node" : n.op_type + " node '" + n.name + "'";
 }
 
-inline std::string shape_str(const std::vector<int64_t>& s) {
-  std::string r = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) r += ',';
-    r += std::to_string(s[i]);
-  }
-  return r + "]";
-}
-
 inline int64_t product(const std::vector<int64_t>& s, size_t from = 0, size_t to = SIZE_MAX) {
   int64_t p = 1;
   for (size_t i = from; i < s.size() && i < to; ++i) p *= s[i];

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 namespace kiln::profile {
 namespace {
@@ -11,8 +14,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fake powercap tree: one package domain with a sub-domain that must not be double counted.
+// Its folder is named after the test, because ctest runs the tests of this file in parallel
+// processes that would otherwise rewrite each other's counters.
 fs::path fake_powercap(uint64_t energy_uj) {
-  fs::path root = fs::temp_directory_path() / "kiln_fake_powercap";
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  fs::path root = fs::temp_directory_path() /
+                  ("kiln_fake_powercap_" + std::string(test->name()) + "_" + std::to_string(::getpid()));
   fs::remove_all(root);
   fs::create_directories(root / "intel-rapl:0");
   fs::create_directories(root / "intel-rapl:0:0");

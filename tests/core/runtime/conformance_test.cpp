@@ -30,15 +30,6 @@ struct CaseResult {
   std::string message;
 };
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(s[i]);
-  }
-  return out + "]";
-}
-
 // "" when equal within rtol 1e-3 / atol 1e-7 (NaN equals NaN; integers, bools, strings exact).
 std::string compare(const Tensor& expected, const RtTensor& got_rt, const std::string& label) {
   if (got_rt.dtype() != expected.dtype)
