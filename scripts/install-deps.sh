@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  qt6-base-dev libqt6charts6-dev libqt6svg6-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
   xvfb xauth
   g++-aarch64-linux-gnu qemu-user
 )
