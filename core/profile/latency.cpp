@@ -85,7 +85,8 @@ LatencyResult measure_latency(Session& session, const Sample& inputs, const Late
                               const OriginalGraph* original) {
   LatencyResult r;
   session.set_observer(nullptr);
-  for (int i = 0; i < std::max(1, o.warmup); ++i) {
+  const auto warmup_start = Clock::now();
+  for (int i = 0; i < std::max(1, o.warmup) || ms_since(warmup_start) < o.warmup_seconds * 1e3; ++i) {
     const auto t0 = Clock::now();
     session.run(inputs);
     if (i == 0) r.first_run_ms = ms_since(t0);

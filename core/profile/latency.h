@@ -24,6 +24,9 @@ namespace kiln::profile {
 
 struct LatencyOptions {
   int warmup = 3;
+  // ...and warm-up lasts at least this long: a few runs of a sub-millisecond model end before
+  // the clock, caches and thread pool have settled, and the first timed runs then read slow.
+  double warmup_seconds = 0.2;
   int min_iterations = 10;
   int max_iterations = 200;
   double max_seconds = 3.0;  // budget for the end-to-end runs (warm-up excluded)
