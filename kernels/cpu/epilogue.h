@@ -5,6 +5,7 @@
 //   y = act(alpha * acc + row_bias[i] + col_bias[j] + residual_scale * residual[i * rs + j * cs])
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace kiln::cpu {
 
@@ -35,6 +36,25 @@ struct Epilogue {
     return alpha == 1.f && !row_bias && !col_bias && !residual && act == Activation::None;
   }
 };
+
+// Calls f(std::integral_constant<Activation, act>{}): one switch, then code specialised
+// for act. Every ISA's kernels dispatch their epilogues through it.
+template <class F>
+inline void with_activation(Activation act, F&& f) {
+  switch (act) {
+    case Activation::None: return f(std::integral_constant<Activation, Activation::None>{});
+    case Activation::Relu: return f(std::integral_constant<Activation, Activation::Relu>{});
+    case Activation::LeakyRelu: return f(std::integral_constant<Activation, Activation::LeakyRelu>{});
+    case Activation::Clip: return f(std::integral_constant<Activation, Activation::Clip>{});
+    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
+    case Activation::HardSigmoid: return f(std::integral_constant<Activation, Activation::HardSigmoid>{});
+    case Activation::HardSwish: return f(std::integral_constant<Activation, Activation::HardSwish>{});
+    case Activation::Tanh: return f(std::integral_constant<Activation, Activation::Tanh>{});
+    case Activation::Silu: return f(std::integral_constant<Activation, Activation::Silu>{});
+    case Activation::Gelu: return f(std::integral_constant<Activation, Activation::Gelu>{});
+    case Activation::GeluTanh: return f(std::integral_constant<Activation, Activation::GeluTanh>{});
+  }
+}
 
 // Scalar forms, in float, for fallbacks and tails. Sigmoid/tanh/erf go through libm.
 inline float activate_scalar(float v, Activation act, float p0, float p1) {

@@ -128,24 +128,6 @@ inline float32x4_t activate_t(float32x4_t v, float32x4_t p0, float32x4_t p1) {
   }
 }
 
-// Calls f(std::integral_constant<Activation, act>{}): one switch, then code specialised for act.
-template <class F>
-inline void with_activation(Activation act, F&& f) {
-  switch (act) {
-    case Activation::None: return f(std::integral_constant<Activation, Activation::None>{});
-    case Activation::Relu: return f(std::integral_constant<Activation, Activation::Relu>{});
-    case Activation::LeakyRelu: return f(std::integral_constant<Activation, Activation::LeakyRelu>{});
-    case Activation::Clip: return f(std::integral_constant<Activation, Activation::Clip>{});
-    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
-    case Activation::HardSigmoid: return f(std::integral_constant<Activation, Activation::HardSigmoid>{});
-    case Activation::HardSwish: return f(std::integral_constant<Activation, Activation::HardSwish>{});
-    case Activation::Tanh: return f(std::integral_constant<Activation, Activation::Tanh>{});
-    case Activation::Silu: return f(std::integral_constant<Activation, Activation::Silu>{});
-    case Activation::Gelu: return f(std::integral_constant<Activation, Activation::Gelu>{});
-    case Activation::GeluTanh: return f(std::integral_constant<Activation, Activation::GeluTanh>{});
-  }
-}
-
 // Partial loads and stores of a tail of n < 4 lanes (the rest zero), never touching memory past n.
 inline float32x4_t load_partial(const float* p, int64_t n) {
   float t[4] = {0.f, 0.f, 0.f, 0.f};

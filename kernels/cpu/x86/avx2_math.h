@@ -151,24 +151,6 @@ inline __m256 activate_t(__m256 v, __m256 p0, __m256 p1) {
   }
 }
 
-// Calls f(std::integral_constant<Activation, act>{}): one switch, then code specialised for act.
-template <class F>
-inline void with_activation(Activation act, F&& f) {
-  switch (act) {
-    case Activation::None: return f(std::integral_constant<Activation, Activation::None>{});
-    case Activation::Relu: return f(std::integral_constant<Activation, Activation::Relu>{});
-    case Activation::LeakyRelu: return f(std::integral_constant<Activation, Activation::LeakyRelu>{});
-    case Activation::Clip: return f(std::integral_constant<Activation, Activation::Clip>{});
-    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
-    case Activation::HardSigmoid: return f(std::integral_constant<Activation, Activation::HardSigmoid>{});
-    case Activation::HardSwish: return f(std::integral_constant<Activation, Activation::HardSwish>{});
-    case Activation::Tanh: return f(std::integral_constant<Activation, Activation::Tanh>{});
-    case Activation::Silu: return f(std::integral_constant<Activation, Activation::Silu>{});
-    case Activation::Gelu: return f(std::integral_constant<Activation, Activation::Gelu>{});
-    case Activation::GeluTanh: return f(std::integral_constant<Activation, Activation::GeluTanh>{});
-  }
-}
-
 // Lanes [0, n) set, for masked loads and stores of a row tail (0 <= n <= 8).
 inline __m256i tail_mask(int64_t n) {
   alignas(32) static const int32_t table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
